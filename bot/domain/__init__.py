@@ -1,0 +1,1 @@
+"""Pure domain logic: no `telegram`, no database. Unit-tested alone."""

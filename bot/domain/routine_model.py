@@ -1,0 +1,53 @@
+"""The shape of a routine, as the domain sees it (built from `content/routines/*.yaml` by the content loader).
+
+A routine is a list of steps. Steps marked `per_side` are done once for each side in `sides`, in order, with a
+"switch sides" cue between sides; the others are done once (before the sided part if they come first in the list,
+after it if they come last). A step with `hold_seconds` is timed: each of its `reps` is a hold, paced by cues,
+followed by `rest_seconds` before the next rep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    text: str
+    per_side: bool = False
+    reps: int = 1
+    hold_seconds: int | None = None
+    rest_seconds: int = 0
+    halfway_cue: bool = True
+
+    @property
+    def is_timed(self) -> bool:
+        return self.hold_seconds is not None and self.hold_seconds > 0
+
+
+@dataclass(frozen=True, slots=True)
+class GentleVariant:
+    """The shorter, gentler option offered when a before-rating is unusually high."""
+
+    reps: int = 2
+    hold_scale: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    id: str
+    title: str
+    summary: str
+    minutes: int
+    steps: tuple[Step, ...]
+    sides: tuple[str, ...] = ("left", "right")
+    video_url: str | None = None
+    gentle: GentleVariant = field(default_factory=GentleVariant)
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
