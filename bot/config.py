@@ -1,0 +1,122 @@
+"""Settings: read from the environment and `.env` (pydantic-settings), validated once at start.
+
+`load_settings()` turns a missing or invalid setting into `SettingsError`, whose message names the variable and
+how to fix it; the CLI prints that one line and exits with code 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/stretchbot.sqlite3"
+DEFAULT_API_URL = "https://api.telegram.org"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "content"
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot. Each field is documented in `.env.example` and the README."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = DEFAULT_API_URL
+    default_timezone: str = "Europe/London"
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    log_level: str = "INFO"
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    catch_up_hours: float = Field(default=2.0, ge=0, le=48)
+    time_scale: float = Field(default=1.0, gt=0, le=100_000)
+    scheduler_tick_seconds: float = Field(default=10.0, gt=0, le=300)
+    send_concurrency: int = Field(default=8, ge=1, le=256)
+    broadcast_per_second: float = Field(default=25.0, gt=0, le=1000)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. https://api.telegram.org")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("must be an IANA timezone name such as Europe/Berlin") from exc
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _admins(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError as exc:
+                raise ValueError("must be Telegram user ids separated by commas, e.g. 12345,67890") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        upper = value.strip().upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:/// or postgresql+asyncpg:// "
+                "(e.g. sqlite+aiosqlite:///./data/stretchbot.sqlite3)"
+            )
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def require_token(self) -> str:
+        """The bot token, or a `SettingsError` that says how to get one."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather, put "
+                "TELEGRAM_BOT_TOKEN=<token> into .env (see .env.example), "
+                "or run `stretchbot preview` to try the bot locally without a token."
+            )
+        token = self.telegram_bot_token.get_secret_value().strip()
+        head, _, tail = token.partition(":")
+        if not head.isdigit() or len(tail) < 10:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456789:AA...): "
+                "copy it again from @BotFather into .env."
+            )
+        return token
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment and `.env`; `overrides` win (used by the CLI, preview and tests)."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{field.upper()} {message} (set it in .env or the environment)") from None

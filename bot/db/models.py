@@ -1,0 +1,175 @@
+"""The database schema as typed SQLAlchemy 2 models. Migrations (not `create_all`) create it.
+
+Every time is UTC (`UTCDateTime`); each user's IANA timezone is stored beside them, and the local date a thing
+belongs to is stored explicitly where it matters (deliveries, sessions, ratings, skips).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+    false,
+    text,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class User(Base):
+    """A Telegram user of the bot and their preferences. `id` is the Telegram user id."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Onboarding progress: "time", "timezone" while it runs, None once done (see `onboarded_at`).
+    onboarding_step: Mapped[str | None] = mapped_column(String(16))
+    onboarded_at: Mapped[datetime | None]
+    # What a typed message answers next, e.g. "time:1", "timezone", "snooze", "skip_reason:<delivery id>".
+    awaiting_input: Mapped[str | None] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    snooze_minutes: Mapped[int] = mapped_column(SmallInteger, default=15, server_default="15")
+    # Reminders resume on this local date; PAUSED_INDEFINITELY means "until /resume".
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    routine_id: Mapped[str] = mapped_column(String(48), default="pigeon", server_default="pigeon")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ReminderSlot(Base):
+    """One daily reminder of a user at a local time. `next_due_at` (UTC, indexed) makes the database the schedule."""
+
+    __tablename__ = "reminder_slots"
+    __table_args__ = (UniqueConstraint("user_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    slot: Mapped[int] = mapped_column(SmallInteger)  # 1 = morning, 2 = optional second reminder
+    local_time: Mapped[time] = mapped_column(Time)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class ReminderDelivery(Base):
+    """One reminder for one (user, slot, local date): the unique constraint makes a second one impossible."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("user_id", "slot", "local_date"),
+        Index("ix_reminder_deliveries_status_send_after", "status", "send_after"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    slot: Mapped[int] = mapped_column(SmallInteger)
+    local_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    send_after: Mapped[datetime]
+    # pending -> sent | missed | cancelled; a snooze puts a sent one back to pending with a later send_after.
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    snoozes: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RoutineSession(Base):
+    """One run of a routine. `state` holds the routine state machine's state, so a restart resumes it."""
+
+    __tablename__ = "routine_sessions"
+    __table_args__ = (
+        Index(
+            "uq_routine_sessions_one_active",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    routine_id: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | finished | stopped | abandoned
+    local_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    state: Mapped[dict[str, Any] | None]
+    seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    timer_kind: Mapped[str | None] = mapped_column(String(16))
+    live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_deliveries.id", ondelete="SET NULL"))
+    gentle: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    tighter_side: Mapped[str | None] = mapped_column(String(8))
+
+
+class Rating(Base):
+    """A 0-10 stiffness rating: before or after a session, or ad hoc. Halves are kept (0.5 steps)."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("session_id", "kind"),
+        UniqueConstraint("user_id", "update_id"),
+        Index("ix_ratings_user_id_local_date", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("routine_sessions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # before | after | adhoc
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(8))  # button | text
+    local_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # The Telegram update that created it: a re-sent update cannot create a second row.
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SkippedDay(Base):
+    """A day the user skipped on purpose. With a reason it does not break the streak."""
+
+    __tablename__ = "skipped_days"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(16))  # flare_up | travelling | ill | no_time | other
+    created_at: Mapped[datetime]
+
+
+ALL_USER_TABLES: tuple[type[Base], ...] = (Rating, RoutineSession, ReminderDelivery, ReminderSlot, SkippedDay, User)
