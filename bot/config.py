@@ -26,11 +26,10 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting of the bot. Each field is documented in `.env.example` and the README."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     telegram_bot_token: SecretStr | None = None
+    webhook_secret: SecretStr | None = None
     database_url: str = DEFAULT_DATABASE_URL
     telegram_api_url: str = DEFAULT_API_URL
     default_timezone: str = "Europe/London"

@@ -11,7 +11,13 @@ import logging
 import re
 
 _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
-_NOISY_LOGGERS = ("httpx", "httpcore", "aiohttp.access", "apscheduler.executors.default", "apscheduler.scheduler")
+_NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "aiohttp.access",
+    "apscheduler.executors.default",
+    "apscheduler.scheduler",
+)
 
 
 class RedactTokens(logging.Filter):

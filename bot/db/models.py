@@ -7,7 +7,7 @@ belongs to is stored explicitly where it matters (deliveries, sessions, ratings,
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -42,7 +42,7 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
 
 
 class User(Base):
@@ -172,4 +172,11 @@ class SkippedDay(Base):
     created_at: Mapped[datetime]
 
 
-ALL_USER_TABLES: tuple[type[Base], ...] = (Rating, RoutineSession, ReminderDelivery, ReminderSlot, SkippedDay, User)
+ALL_USER_TABLES: tuple[type[Base], ...] = (
+    Rating,
+    RoutineSession,
+    ReminderDelivery,
+    ReminderSlot,
+    SkippedDay,
+    User,
+)

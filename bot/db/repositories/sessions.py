@@ -16,7 +16,5 @@ class SessionRepository:
         return await self.session.get(RoutineSession, session_id)
 
     async def active_of(self, user_id: int) -> RoutineSession | None:
-        statement = select(RoutineSession).where(
-            RoutineSession.user_id == user_id, RoutineSession.status == "active"
-        )
+        statement = select(RoutineSession).where(RoutineSession.user_id == user_id, RoutineSession.status == "active")
         return (await self.session.execute(statement)).scalar_one_or_none()

@@ -1,0 +1,95 @@
+"""`build_application(settings)`: the one factory that wires the bot together. Importing it does nothing.
+
+Start-up (`post_init`) brings the schema up to date, registers the command menu and starts the components
+that rebuild their in-memory state from the database (the reminder dispatcher, routine timers).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.config import Settings
+from bot.content.loader import Content, load_content
+from bot.context import CONTEXT_KEY, AppContext
+from bot.db.migrate import upgrade_database
+from bot.db.unit_of_work import Database
+from bot.domain.clock import Clock, SystemClock
+from bot.handlers import register_handlers
+from bot.telegram_io.sender import Sender
+from bot.telegram_io.update_processor import PerUserUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+MENU_COMMANDS = (
+    "stretch", "progress", "history", "settings", "pause", "resume", "stop", "export", "delete", "start", "help"
+)  # fmt: skip
+
+
+def _request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
+    return HTTPXRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    content: Content | None = None,
+    migrate: bool = True,
+    start_components: bool = True,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The bot, ready for `run_polling`, `run_webhook`, or manual `initialize`/`start` in tests and the preview."""
+    token = settings.require_token()
+    content = content if content is not None else load_content(settings.content_dir)
+    api = settings.telegram_api_url
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .request(_request(settings, pool=max(16, settings.send_concurrency * 2), read_timeout=10.0))
+        .get_updates_request(_request(settings, pool=2, read_timeout=40.0))
+        .concurrent_updates(PerUserUpdateProcessor(256))
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    ctx = AppContext(
+        settings=settings,
+        content=content,
+        db=Database(settings.database_url),
+        clock=clock if clock is not None else SystemClock(),
+        sender=Sender(application.bot),
+    )
+    ctx.options["migrate"] = migrate
+    ctx.options["start_components"] = start_components
+    application.bot_data[CONTEXT_KEY] = ctx
+    register_handlers(application)
+    return application
+
+
+async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    ctx: AppContext = application.bot_data[CONTEXT_KEY]
+    if ctx.options.get("migrate", True):
+        await upgrade_database(ctx.db)
+    texts = ctx.content.texts
+    await application.bot.set_my_commands(
+        [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS]
+    )
+    if ctx.options.get("start_components", True):
+        for component in ctx.components:
+            await component.start(application)
+    log.info("stretchbot is up")
+
+
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    ctx: AppContext = application.bot_data[CONTEXT_KEY]
+    if ctx.options.get("start_components", True):
+        for component in reversed(ctx.components):
+            await component.stop()
+    await ctx.db.dispose()

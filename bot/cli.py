@@ -1,0 +1,103 @@
+"""The `stretchbot` command: run, preview, db upgrade, content check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import SettingsError, load_settings
+from bot.content.errors import ContentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stretchbot", description="A Telegram bot for a short daily hip stretch, with stiffness ratings."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at this public URL")
+    run.add_argument("--listen", default="0.0.0.0", help="webhook server address (default 0.0.0.0)")
+    run.add_argument("--port", type=int, default=8443, help="webhook server port (default 8443)")
+    preview = commands.add_parser("preview", help="chat with the bot in this terminal, no Telegram account needed")
+    preview.add_argument("--speed", type=float, default=10.0, help="run timers N times faster (default 10)")
+    preview.add_argument("--script", type=Path, help="play a file of user inputs and print the transcript")
+    preview.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("preview-data"),
+        help="where the preview keeps its database and files",
+    )
+    preview.add_argument("--fresh", action="store_true", help="start with an empty preview database")
+    db = commands.add_parser("db", help="database commands")
+    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+    db_commands.add_parser("upgrade", help="create or upgrade the schema (also done at start)")
+    content = commands.add_parser("content", help="content commands")
+    content_commands = content.add_subparsers(dest="content_command", metavar="CONTENT_COMMAND")
+    check = content_commands.add_parser("check", help="validate every file in content/")
+    check.add_argument("--dir", type=Path, help="content folder (default: CONTENT_DIR or ./content)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"stretchbot: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            from bot.runner import run_bot
+
+            return run_bot(load_settings(), webhook_url=args.webhook, listen=args.listen, port=args.port)
+        if args.command == "preview":
+            from bot.preview.main import run_preview
+
+            return run_preview(speed=args.speed, script=args.script, data_dir=args.data_dir, fresh=args.fresh)
+        if args.command == "db" and args.db_command == "upgrade":
+            return _db_upgrade()
+        if args.command == "content" and args.content_command == "check":
+            return _content_check(args.dir)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except ContentError as exc:
+        print("stretchbot: content problems:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help()
+    return 0 if args.command is None else 2
+
+
+def _db_upgrade() -> int:
+    from bot.db.migrate import upgrade_database
+    from bot.db.unit_of_work import Database
+
+    settings = load_settings()
+
+    async def upgrade() -> None:
+        database = Database(settings.database_url)
+        try:
+            await upgrade_database(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(upgrade())
+    print("database is up to date")
+    return 0
+
+
+def _content_check(folder: Path | None) -> int:
+    from bot.content.loader import load_content
+
+    root = folder if folder is not None else load_settings().content_dir
+    content = load_content(root)
+    routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in content.routines.values())
+    print(f"content OK: {len(content.texts.keys())} texts, routines: {routines}")
+    return 0

@@ -1,0 +1,85 @@
+"""The catalog of texts the code uses: each key and the values the code passes to it.
+
+`content/texts.yaml` must define exactly these keys and may use only these placeholders. The loader checks it at
+start, and a test renders every key with sample values, so a text and the code that sends it cannot drift apart.
+To add a text: add its key here, use it in the code, write it in `content/texts.yaml`.
+"""
+
+from __future__ import annotations
+
+TEXT_CATALOG: dict[str, tuple[str, ...]] = {
+    # Commands for the Telegram menu (setMyCommands): plain text, at most 256 characters.
+    "commands.start": (),
+    "commands.stretch": (),
+    "commands.progress": (),
+    "commands.history": (),
+    "commands.settings": (),
+    "commands.pause": (),
+    "commands.resume": (),
+    "commands.stop": (),
+    "commands.export": (),
+    "commands.delete": (),
+    "commands.help": (),
+    # Help and the unexpected.
+    "help.text": (),
+    "help.admin": (),
+    "common.unknown_command": ("command",),
+    "common.unknown_text": (),
+    "common.stale_button": (),
+    "common.error": (),
+    "common.private_only": (),
+    "common.unsupported_message": (),
+    "common.not_started": (),
+    "common.too_long": (),
+    # Describing when the next reminder comes.
+    "when.today": ("time",),
+    "when.tomorrow": ("time",),
+    "when.date": ("weekday", "date", "time"),
+    "when.none": (),
+    # Onboarding (/start).
+    "onboarding.greeting": ("name",),
+    "onboarding.safety": (),
+    "onboarding.ask_time": (),
+    "onboarding.ask_time_typed": (),
+    "onboarding.time_unreadable": ("text",),
+    "onboarding.time_out_of_range": ("text",),
+    "onboarding.ask_timezone": ("time",),
+    "onboarding.ask_timezone_typed": (),
+    "onboarding.timezone_unknown": ("text",),
+    "onboarding.fixed_offset_note": ("timezone",),
+    "onboarding.done": ("time", "timezone", "next_when"),
+    "onboarding.welcome_back": ("name",),
+    "onboarding.still_setting_up": (),
+    "settings.summary": ("time", "second_time", "timezone", "snooze", "next_when", "status"),
+    "settings.second_time_off": (),
+    "settings.status_active": (),
+    "settings.status_paused": ("until",),
+    "settings.status_paused_indefinitely": (),
+    "settings.status_stopped": (),
+    "settings.time_changed": ("time", "next_when"),
+    "settings.timezone_changed": ("timezone", "next_when"),
+    "settings.unchanged": ("next_when",),
+    # Button labels.
+    "buttons.other_time": (),
+    "buttons.other_timezone": (),
+    "buttons.change_time": (),
+    "buttons.change_timezone": (),
+    "buttons.keep": (),
+    "buttons.cancel": (),
+}
+
+# A value of the right kind for every placeholder, used to render every text in tests and `content check`.
+SAMPLE_VALUES: dict[str, str] = {
+    "name": "Alex",
+    "command": "/foo",
+    "text": "quarter past",
+    "time": "07:15",
+    "second_time": "18:00",
+    "timezone": "Europe/Berlin",
+    "snooze": "15",
+    "next_when": "tomorrow at 07:15",
+    "status": "active",
+    "until": "Mon 30 Nov",
+    "weekday": "Monday",
+    "date": "30 Nov",
+}

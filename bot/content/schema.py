@@ -1,0 +1,84 @@
+"""The schema of the files in `content/` (pydantic), so a coach's typo is caught at start with a clear message."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StepFile(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1, max_length=80)
+    text: str = Field(min_length=1, max_length=1500)
+    per_side: bool = False
+    reps: int = Field(default=1, ge=1, le=10)
+    hold_seconds: int | None = Field(default=None, ge=5, le=600)
+    rest_seconds: int = Field(default=0, ge=0, le=300)
+    halfway_cue: bool = True
+
+
+class GentleFile(_Strict):
+    reps: int = Field(default=2, ge=1, le=10)
+    hold_scale: float = Field(default=0.6, gt=0, le=1)
+
+
+class RoutineFile(_Strict):
+    id: Identifier
+    title: str = Field(min_length=1, max_length=80)
+    summary: str = Field(min_length=1, max_length=500)
+    minutes: int = Field(ge=1, le=60)
+    video_url: str | None = None
+    sides: list[Annotated[str, Field(pattern=r"^(left|right)$")]] = Field(
+        default_factory=lambda: ["left", "right"], min_length=1, max_length=2
+    )
+    gentle: GentleFile = Field(default_factory=GentleFile)
+    steps: list[StepFile] = Field(min_length=1, max_length=30)
+
+    @field_validator("video_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        if not re.match(r"^https?://\S+$", value.strip()):
+            raise ValueError("expected an http(s) link, or leave it empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> RoutineFile:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id {step.id!r} is used twice; each step needs its own id")
+            seen.add(step.id)
+        return self
+
+
+class SafetyFile(_Strict):
+    above_median: float = Field(default=3, ge=0, le=10)
+    absolute: float = Field(default=8, ge=0, le=10)
+    min_history: int = Field(default=3, ge=0, le=30)
+    median_days: int = Field(default=14, ge=1, le=90)
+
+
+class CoachFile(_Strict):
+    """`content/coach.yaml`: behaviour a coach may tune."""
+
+    default_routine: Identifier = "pigeon"
+    reminder_time_presets: list[Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]] = Field(
+        min_length=1, max_length=8
+    )
+    timezone_buttons: list[str] = Field(min_length=1, max_length=12)
+    snooze_minutes_options: list[Annotated[int, Field(ge=1, le=240)]] = Field(min_length=1, max_length=6)
+    default_snooze_minutes: int = Field(default=15, ge=1, le=240)
+    skip_reasons: list[Identifier] = Field(min_length=1, max_length=8)
+    rating_correction_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    live_update_seconds: int = Field(default=10, ge=5, le=60)
+    safety: SafetyFile = Field(default_factory=SafetyFile)

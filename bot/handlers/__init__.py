@@ -1,0 +1,20 @@
+"""Telegram handlers: thin adapters that parse an update, call a service, render and send.
+
+`register_handlers` adds them in a fixed order; the first matching handler in a group wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.handlers import common, onboarding, text
+
+
+def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
+    onboarding.register(application)
+    text.register(application)
+    common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages
+    application.add_error_handler(common.on_error)

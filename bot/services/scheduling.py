@@ -1,0 +1,44 @@
+"""Keeping each user's reminder slots' `next_due_at` right: the database is the schedule.
+
+Called whenever something that affects the schedule changes (time, timezone, pause, stop, block, a sent reminder).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from bot.db.models import ReminderSlot, User
+from bot.db.unit_of_work import UnitOfWork
+from bot.domain.schedule import next_occurrence_respecting_pause
+from bot.domain.timezones import resolve_zone
+
+# `users.paused_until` value meaning "paused until /resume".
+PAUSED_INDEFINITELY = date(9999, 12, 31)
+MORNING = 1
+SECOND = 2
+
+
+def reminders_wanted(user: User) -> bool:
+    return user.status == "active" and user.onboarding_step is None and user.timezone is not None
+
+
+def next_due(user: User, local_time: time, after: datetime) -> datetime | None:
+    """When a slot at `local_time` fires next for `user`, or None if the user gets no reminders now."""
+    if not reminders_wanted(user) or user.paused_until == PAUSED_INDEFINITELY:
+        return None
+    assert user.timezone is not None
+    return next_occurrence_respecting_pause(local_time, resolve_zone(user.timezone), after, user.paused_until)
+
+
+async def reschedule(uow: UnitOfWork, user: User, now: datetime) -> list[ReminderSlot]:
+    """Recompute `next_due_at` of every slot of `user` from their settings."""
+    slots = await uow.reminders.slots_of(user.id)
+    for slot in slots:
+        slot.next_due_at = next_due(user, slot.local_time, now) if slot.enabled else None
+    await uow.flush()
+    return slots
+
+
+def earliest_due(slots: list[ReminderSlot]) -> datetime | None:
+    dues = [slot.next_due_at for slot in slots if slot.enabled and slot.next_due_at is not None]
+    return min(dues) if dues else None

@@ -1,0 +1,124 @@
+"""The one seam for everything the bot sends: messages, edits, button answers, photos and documents.
+
+It turns plain `OutgoingMessage`s into Bot API calls (HTML, no link previews) and Telegram's expected failures into
+plain outcomes: an edit that changes nothing is fine; an edit of a vanished message becomes a new message; a
+user who blocked the bot raises `RecipientBlocked`, which callers turn into "inactive" in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from bot.ui.message import OutgoingMessage
+
+log = logging.getLogger(__name__)
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+class RecipientBlocked(Exception):
+    """The user blocked the bot (or deleted their account): never send to them again until they come back."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"chat {chat_id} blocked the bot")
+        self.chat_id = chat_id
+
+
+def keyboard(message: OutgoingMessage) -> InlineKeyboardMarkup | None:
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.callback.pack() if b.callback else "1|noop")
+                for b in row
+            ]
+            for row in message.buttons
+        ]
+    )
+
+
+class Sender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: OutgoingMessage) -> int:
+        """Send `message`; its message id."""
+        try:
+            sent: Message
+            if message.attachment is not None and message.attachment.kind == "photo":
+                sent = await self.bot.send_photo(
+                    chat_id,
+                    InputFile(message.attachment.data, filename=message.attachment.filename),
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message),
+                    disable_notification=message.silent,
+                )
+            elif message.attachment is not None:
+                sent = await self.bot.send_document(
+                    chat_id,
+                    InputFile(message.attachment.data, filename=message.attachment.filename),
+                    caption=message.text or None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message),
+                    disable_notification=message.silent,
+                )
+            else:
+                sent = await self.bot.send_message(
+                    chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message),
+                    link_preview_options=_NO_PREVIEW,
+                    disable_notification=message.silent,
+                )
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        return sent.message_id
+
+    async def send_all(self, chat_id: int, messages: list[OutgoingMessage]) -> list[int]:
+        return [await self.send(chat_id, message) for message in messages]
+
+    async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> int:
+        """Edit a message in place; if it is gone, send `message` anew. The id of the message now showing it."""
+        try:
+            await self.bot.edit_message_text(
+                message.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message),
+                link_preview_options=_NO_PREVIEW,
+            )
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        except BadRequest as exc:
+            text = str(exc).lower()
+            if "not modified" in text:
+                return message_id
+            if "not found" in text or "can't be edited" in text:
+                return await self.send(chat_id, message)
+            raise
+        return message_id
+
+    async def remove_buttons(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off an old message (best effort: it may be gone or unchanged)."""
+        try:
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        except BadRequest as exc:
+            log.debug("could not remove buttons: %s", exc)
+
+    async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer a button tap (stops the spinner); a too-old query is not an error worth raising."""
+        try:
+            await self.bot.answer_callback_query(callback_query_id, text=text, show_alert=alert)
+        except BadRequest as exc:
+            log.debug("could not answer callback query: %s", exc)

@@ -1,0 +1,1 @@
+"""What the bot shows, as plain data: messages, keyboards and callback data. No `telegram` import here."""
