@@ -1,0 +1,43 @@
+"""`python -m bot.standin [--port 8081] [--rate-limit] [--token T]`: serve until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from bot.standin.ratelimit import RateLimit
+from bot.standin.server import BotApiStandIn
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot.standin", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
+    parser.add_argument("--token", default=None, help="accept only this bot token")
+    parser.add_argument(
+        "--rate-limit", action="store_true", help="Telegram-like flood control (30/s, 1/s/chat)"
+    )
+    return parser.parse_args(argv)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    standin = BotApiStandIn(args.token, rate_limit=RateLimit() if args.rate_limit else None)
+    url = await standin.start(args.host, args.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"STANDIN_URL={url}", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await standin.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    asyncio.run(serve(_parse(argv)))
+
+
+if __name__ == "__main__":
+    main()

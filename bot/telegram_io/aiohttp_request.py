@@ -1,0 +1,120 @@
+"""`AiohttpRequest`: a python-telegram-bot `BaseRequest` on one aiohttp `ClientSession`.
+
+It raises the same `telegram.error` types as PTB's `HTTPXRequest` (TimedOut for timeouts, NetworkError
+for other transport failures), so PTB's retry and rate-limiter logic behaves the same. Timeouts map as:
+connect -> `sock_connect`, read -> `sock_read`, pool -> waiting for one of `connection_pool_size` slots
+(TimedOut "Pool timeout" if none frees up). aiohttp has no per-write timeout, so `write_timeout` (or
+`media_write_timeout` for uploads) only enters a whole-request bound of connect + write + read seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+_POOL_TIMEOUT_MESSAGE = (
+    "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent to "
+    "Telegram. Consider adjusting the connection pool size or the pool timeout."
+)
+
+
+class AiohttpRequest(BaseRequest):
+    """Drop-in alternative to `HTTPXRequest`: `Bot(token, request=AiohttpRequest(), ...)`."""
+
+    def __init__(
+        self,
+        connection_pool_size: int = 256,
+        read_timeout: float | None = 5.0,
+        write_timeout: float | None = 5.0,
+        connect_timeout: float | None = 5.0,
+        pool_timeout: float | None = 1.0,
+        media_write_timeout: float | None = 20.0,
+    ) -> None:
+        if connection_pool_size < 1:
+            raise ValueError("connection_pool_size must be >= 1")
+        self._pool_size = connection_pool_size
+        self._read_timeout = read_timeout
+        self._write_timeout = write_timeout
+        self._connect_timeout = connect_timeout
+        self._pool_timeout = pool_timeout
+        self._media_write_timeout = media_write_timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The default read timeout in seconds (PTB adds the getUpdates long-poll timeout to it)."""
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._pool_size)
+            self._session = aiohttp.ClientSession(
+                connector=connector, headers={"User-Agent": self.USER_AGENT}, trust_env=True
+            )
+            self._slots = asyncio.Semaphore(self._pool_size)
+
+    async def shutdown(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+    @staticmethod
+    def _pick(value: ODVInput[float], default: float | None) -> float | None:
+        return default if isinstance(value, DefaultValue) else value
+
+    def _body(self, request_data: RequestData | None) -> Any:
+        if request_data is None:
+            return None
+        if not request_data.contains_files:
+            return request_data.json_parameters
+        form = aiohttp.FormData(quote_fields=False)
+        for name, value in request_data.json_parameters.items():
+            form.add_field(name, value)
+        for name, field in request_data.multipart_data.items():
+            filename, content, mime_type = field if len(field) == 3 else (*field, None)
+            form.add_field(name, content, filename=filename, content_type=mime_type)
+        return form
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """See `BaseRequest.do_request`: returns (HTTP status, body bytes)."""
+        session, slots = self._session, self._slots
+        if session is None or session.closed or slots is None:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        has_files = request_data is not None and request_data.contains_files
+        read = self._pick(read_timeout, self._read_timeout)
+        write = self._pick(write_timeout, self._media_write_timeout if has_files else self._write_timeout)
+        connect = self._pick(connect_timeout, self._connect_timeout)
+        pool = self._pick(pool_timeout, self._pool_timeout)
+        phases = (connect, write, read)
+        total = None if any(t is None for t in phases) else sum(t for t in phases if t is not None)
+        timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+        try:
+            await asyncio.wait_for(slots.acquire(), pool)
+        except TimeoutError as err:
+            raise TimedOut(_POOL_TIMEOUT_MESSAGE) from err
+        try:
+            body = self._body(request_data)
+            async with session.request(method, url, data=body, timeout=timeout) as response:
+                return response.status, await response.read()
+        except TimeoutError as err:  # aiohttp's timeout errors subclass TimeoutError
+            raise TimedOut from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        finally:
+            slots.release()
