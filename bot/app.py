@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.content.loader import Content, load_content
@@ -20,6 +20,7 @@ from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
 
@@ -31,7 +32,7 @@ MENU_COMMANDS = (
 
 
 def _request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
-    return HTTPXRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
+    return AiohttpRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
 
 
 def build_application(

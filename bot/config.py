@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     time_scale: float = Field(default=1.0, gt=0, le=100_000)
     scheduler_tick_seconds: float = Field(default=10.0, gt=0, le=300)
     send_concurrency: int = Field(default=8, ge=1, le=256)
-    broadcast_per_second: float = Field(default=25.0, gt=0, le=1000)
+    broadcast_per_second: float = Field(default=29.0, gt=0, le=1000)
 
     @field_validator("telegram_api_url")
     @classmethod

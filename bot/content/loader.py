@@ -117,24 +117,34 @@ def _check_template(
 
 
 def _load_texts(root: Path, problems: list[ContentProblem]) -> Texts | None:
-    path = root / "texts.yaml"
-    file = _display(path, root)
-    data = _read_yaml(path, root, problems)
-    if data is None:
+    """Every `texts/*.yaml` file, merged; each key must be defined once and match the catalog."""
+    files = sorted((root / "texts").glob("*.yaml"))
+    if not files:
+        problems.append(ContentProblem(_display(root / "texts", root), "", "no text files (*.yaml) found"))
         return None
-    if not isinstance(data, dict):
-        problems.append(ContentProblem(file, "", "expected sections of texts (key: text)"))
-        return None
-    flat = _flatten(data)
     before = len(problems)
-    for key, allowed in TEXT_CATALOG.items():
-        if key not in flat:
-            problems.append(ContentProblem(file, key, "missing: the bot needs this text"))
+    flat: dict[str, Any] = {}
+    where: dict[str, str] = {}
+    for path in files:
+        file = _display(path, root)
+        data = _read_yaml(path, root, problems)
+        if data is None:
             continue
-        _check_template(flat[key], allowed, file, key, problems)
-    for key in flat:
-        if key not in TEXT_CATALOG:
-            problems.append(ContentProblem(file, key, "unknown text key (a typo? the bot never uses it)"))
+        if not isinstance(data, dict):
+            problems.append(ContentProblem(file, "", "expected sections of texts (key: text)"))
+            continue
+        for key, value in _flatten(data).items():
+            if key in flat:
+                problems.append(ContentProblem(file, key, f"defined twice (also in {where[key]})"))
+                continue
+            flat[key], where[key] = value, file
+            if key not in TEXT_CATALOG:
+                problems.append(ContentProblem(file, key, "unknown text key (a typo? the bot never uses it)"))
+                continue
+            _check_template(value, TEXT_CATALOG[key], file, key, problems)
+    for key in TEXT_CATALOG:
+        if key not in flat:
+            problems.append(ContentProblem(_display(root / "texts", root), key, "missing: the bot needs this text"))
     if len(problems) > before:
         return None
     return Texts({key: str(flat[key]) for key in TEXT_CATALOG})

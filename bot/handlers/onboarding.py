@@ -31,8 +31,8 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await ctx.sender.send_all(chat.id, views.start(ctx.content, result, user.first_name, now))
 
 
-async def _apply_time(ctx: AppContext, user_id: int, chat_id: int, text: str, *, typed: bool) -> bool:
-    """Set a time from a button or typed text; False if the user is not being asked for a time."""
+async def _apply_time(ctx: AppContext, user_id: int, chat_id: int, text: str) -> bool:
+    """Set a time from typed text; False if the user is not being asked for a time."""
     texts = ctx.content.texts
     now = ctx.clock.now()
     parsed = parse_time_of_day(text)
@@ -40,21 +40,20 @@ async def _apply_time(ctx: AppContext, user_id: int, chat_id: int, text: str, *,
         async with ctx.db.unit_of_work(read_only=True) as uow:
             if await service.expecting_time(uow, user_id) is None:
                 return False
-        key = "onboarding.time_out_of_range" if parsed == TimeParseError.OUT_OF_RANGE else "onboarding.time_unreadable"
+        out_of_range = parsed in (TimeParseError.HOUR_OUT_OF_RANGE, TimeParseError.MINUTE_OUT_OF_RANGE)
+        key = "onboarding.time_out_of_range" if out_of_range else "onboarding.time_unreadable"
         await ctx.sender.send(chat_id, OutgoingMessage(texts.render(key, text=text.strip()[:40])))
         return True
     async with ctx.db.unit_of_work() as uow:
         result = await service.set_time(uow, user_id, parsed, now)
     if isinstance(result, service.NotExpected):
-        if typed:
-            return False
-        await ctx.sender.send(chat_id, OutgoingMessage(texts.render("common.stale_button")))
-        return True
+        return False
     await ctx.sender.send_all(chat_id, views.time_set(ctx.content, result, now))
     return True
 
 
-async def _apply_timezone(ctx: AppContext, user_id: int, chat_id: int, text: str, *, typed: bool) -> bool:
+async def _apply_timezone(ctx: AppContext, user_id: int, chat_id: int, text: str) -> bool:
+    """Set a timezone from typed text; False if the user is not being asked for one."""
     texts = ctx.content.texts
     now = ctx.clock.now()
     match = parse_timezone(text)
@@ -69,88 +68,95 @@ async def _apply_timezone(ctx: AppContext, user_id: int, chat_id: int, text: str
     async with ctx.db.unit_of_work() as uow:
         result = await service.set_timezone(uow, user_id, match.name, match.is_fixed_offset, now)
     if isinstance(result, service.NotExpected):
-        if typed:
-            return False
-        await ctx.sender.send(chat_id, OutgoingMessage(texts.render("common.stale_button")))
-        return True
+        return False
     await ctx.sender.send_all(chat_id, views.timezone_set(ctx.content, result, now))
     return True
+
+
+async def _stale(ctx: AppContext, query_id: str) -> None:
+    await ctx.sender.answer(query_id, ctx.content.texts.render("common.stale_button"))
 
 
 async def on_pick_time(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = app_context(context)
     query, data = parsed_callback(update, PickTime)
+    user_id = chat_id = query.from_user.id
     if data is None:
-        return await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
-    await ctx.sender.answer(query.id)
-    user_id, chat_id = (
-        query.from_user.id,
-        update.effective_chat.id if update.effective_chat else query.from_user.id,
-    )
+        return await _stale(ctx, query.id)
     if data.hhmm == TYPE_IT:
         async with ctx.db.unit_of_work(read_only=True) as uow:
             expecting = await service.expecting_time(uow, user_id)
-        message = (
-            views.ask_time_typed(ctx.content)
-            if expecting
-            else OutgoingMessage(ctx.content.texts.render("common.stale_button"))
-        )
-        await ctx.sender.send(chat_id, message)
+        if expecting is None:
+            return await _stale(ctx, query.id)
+        await ctx.sender.answer(query.id)
+        await ctx.sender.send(chat_id, views.ask_time_typed(ctx.content))
         return None
-    await _apply_time(ctx, user_id, chat_id, data.hhmm, typed=False)
+    parsed = parse_time_of_day(data.hhmm)
+    if isinstance(parsed, TimeParseError):
+        return await _stale(ctx, query.id)
+    now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        result = await service.set_time(uow, user_id, parsed, now)
+    if isinstance(result, service.NotExpected):
+        return await _stale(ctx, query.id)
+    await ctx.sender.answer(query.id)
+    await ctx.sender.send_all(chat_id, views.time_set(ctx.content, result, now))
     return None
 
 
 async def on_pick_timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = app_context(context)
     query, data = parsed_callback(update, PickTimezone)
+    user_id = chat_id = query.from_user.id
     if data is None:
-        return await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
-    await ctx.sender.answer(query.id)
-    user_id, chat_id = query.from_user.id, query.from_user.id
+        return await _stale(ctx, query.id)
     if data.name == TYPE_IT:
         async with ctx.db.unit_of_work(read_only=True) as uow:
             expecting = await service.expecting_timezone(uow, user_id)
-        message = (
-            views.ask_timezone_typed(ctx.content)
-            if expecting
-            else OutgoingMessage(ctx.content.texts.render("common.stale_button"))
-        )
-        await ctx.sender.send(chat_id, message)
+        if not expecting:
+            return await _stale(ctx, query.id)
+        await ctx.sender.answer(query.id)
+        await ctx.sender.send(chat_id, views.ask_timezone_typed(ctx.content))
         return None
-    await _apply_timezone(ctx, user_id, chat_id, data.name, typed=False)
+    match = parse_timezone(data.name)
+    if match is None:
+        return await _stale(ctx, query.id)
+    now = ctx.clock.now()
+    async with ctx.db.unit_of_work() as uow:
+        result = await service.set_timezone(uow, user_id, match.name, match.is_fixed_offset, now)
+    if isinstance(result, service.NotExpected):
+        return await _stale(ctx, query.id)
+    await ctx.sender.answer(query.id)
+    await ctx.sender.send_all(chat_id, views.timezone_set(ctx.content, result, now))
     return None
 
 
 async def on_change_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ctx = app_context(context)
     query, data = parsed_callback(update, ChangeSetting)
-    if data is None:
-        return await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
-    await ctx.sender.answer(query.id)
     user_id = chat_id = query.from_user.id
+    if data is None:
+        return await _stale(ctx, query.id)
     now = ctx.clock.now()
     if data.what == "keep":
         async with ctx.db.unit_of_work(read_only=True) as uow:
             user = await uow.users.get(user_id)
-            snap = await service.snapshot(uow, user) if user is not None else None
+            snap = await service.snapshot(uow, user) if user is not None and user.onboarding_step is None else None
         if snap is None:
-            await ctx.sender.send(chat_id, OutgoingMessage(ctx.content.texts.render("common.not_started")))
-            return None
+            return await _stale(ctx, query.id)
+        await ctx.sender.answer(query.id)
         next_when = describe_when(ctx.content.texts, snap.next_due, snap.timezone, now)
-        await ctx.sender.send(
-            chat_id, OutgoingMessage(ctx.content.texts.render("settings.unchanged", next_when=next_when))
-        )
+        text = ctx.content.texts.render("settings.unchanged", next_when=next_when)
+        await ctx.sender.send(chat_id, OutgoingMessage(text))
         return None
     awaiting = service.AWAIT_TIME if data.what == "time" else service.AWAIT_TIMEZONE
     async with ctx.db.unit_of_work() as uow:
         ok = await service.ask_for(uow, user_id, awaiting, now)
     if not ok:
-        await ctx.sender.send(chat_id, OutgoingMessage(ctx.content.texts.render("common.stale_button")))
-    elif data.what == "time":
-        await ctx.sender.send(chat_id, views.ask_time(ctx.content))
-    else:
-        await ctx.sender.send(chat_id, views.change_timezone(ctx.content))
+        return await _stale(ctx, query.id)
+    await ctx.sender.answer(query.id)
+    message = views.ask_time(ctx.content) if data.what == "time" else views.change_timezone(ctx.content)
+    await ctx.sender.send(chat_id, message)
     return None
 
 
@@ -168,9 +174,9 @@ async def consume_text(ctx: AppContext, update: Update) -> bool:
         await ctx.sender.send(message.chat_id, OutgoingMessage(ctx.content.texts.render("common.not_started")))
         return True
     if expecting_time:
-        return await _apply_time(ctx, user.id, message.chat_id, message.text, typed=True)
+        return await _apply_time(ctx, user.id, message.chat_id, message.text)
     if expecting_zone:
-        return await _apply_timezone(ctx, user.id, message.chat_id, message.text, typed=True)
+        return await _apply_timezone(ctx, user.id, message.chat_id, message.text)
     return False
 
 

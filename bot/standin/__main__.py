@@ -15,9 +15,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--token", default=None, help="accept only this bot token")
-    parser.add_argument(
-        "--rate-limit", action="store_true", help="Telegram-like flood control (30/s, 1/s/chat)"
-    )
+    parser.add_argument("--rate-limit", action="store_true", help="Telegram-like flood control (30/s, 1/s/chat)")
     return parser.parse_args(argv)
 
 

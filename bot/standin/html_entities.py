@@ -81,8 +81,7 @@ class _Parser(HTMLParser):
         open_tag, start, entity = self.stack.pop()
         if open_tag != tag:
             self._fail(
-                f"Unmatched end tag at byte offset {self.getpos()[1]}, "
-                f'expected "</{open_tag}>", found "</{tag}>"'
+                f'Unmatched end tag at byte offset {self.getpos()[1]}, expected "</{open_tag}>", found "</{tag}>"'
             )
             return
         length = self.offset - start

@@ -59,9 +59,7 @@ def _new_message(state: StandInState, chat: ChatState, params: Params) -> dict[s
         "date": state.unix_now(),
     }
     reply = params.json("reply_parameters")
-    reply_id = (
-        reply.get("message_id") if isinstance(reply, dict) else params.int_or_none("reply_to_message_id")
-    )
+    reply_id = reply.get("message_id") if isinstance(reply, dict) else params.int_or_none("reply_to_message_id")
     original = chat.messages.get(reply_id) if isinstance(reply_id, int) else None
     if original is not None and not original.deleted:
         message["reply_to_message"] = dict(original.json)
@@ -71,9 +69,7 @@ def _new_message(state: StandInState, chat: ChatState, params: Params) -> dict[s
 def _deliver(
     state: StandInState, chat: ChatState, message: dict[str, Any], reply_keyboard: dict[str, Any] | None
 ) -> dict[str, Any]:
-    chat.messages[message["message_id"]] = StoredMessage(
-        message, from_bot=True, reply_keyboard=reply_keyboard
-    )
+    chat.messages[message["message_id"]] = StoredMessage(message, from_bot=True, reply_keyboard=reply_keyboard)
     state.record_event(chat, "sent", message["message_id"], message)
     return message
 
@@ -148,9 +144,7 @@ def _message_to_edit(state: StandInState, params: Params) -> tuple[ChatState, St
     return chat, stored
 
 
-def _apply_edit(
-    state: StandInState, chat: ChatState, stored: StoredMessage, new: dict[str, Any]
-) -> dict[str, Any]:
+def _apply_edit(state: StandInState, chat: ChatState, stored: StoredMessage, new: dict[str, Any]) -> dict[str, Any]:
     new["edit_date"] = state.unix_now()
     stored.json = new
     stored.edited = True

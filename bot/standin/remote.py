@@ -94,9 +94,7 @@ class RemoteStandIn:
         await self._request("POST", "faults", json=body)
 
     async def messages(self, chat_id: int) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = await self._request(
-            "GET", "messages", params={"chat_id": str(chat_id)}
-        )
+        result: list[dict[str, Any]] = await self._request("GET", "messages", params={"chat_id": str(chat_id)})
         return result
 
     async def pending_updates(self) -> list[dict[str, Any]]:

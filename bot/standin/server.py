@@ -156,9 +156,7 @@ class BotApiStandIn:
         path = request.match_info["path"]
         for stored in self.state.files.values():
             if stored.file_path == path:
-                return web.Response(
-                    body=stored.data, content_type=stored.mime_type or "application/octet-stream"
-                )
+                return web.Response(body=stored.data, content_type=stored.mime_type or "application/octet-stream")
         return web.json_response(ApiError(404, errors.NOT_FOUND).payload(), status=404)
 
     # ----- call pipeline: 429 windows -> faults -> flood control -> method ---------------------
@@ -173,9 +171,7 @@ class BotApiStandIn:
         if left > 0:
             raise _EarlyRetry(max(1, math.ceil(left)))
 
-    async def _call(
-        self, name: str, handler: Handler, params: Params, chat_id: int | None, now: float
-    ) -> Any:
+    async def _call(self, name: str, handler: Handler, params: Params, chat_id: int | None, now: float) -> Any:
         fault = self.faults.take(name, chat_id)
         if fault is not None:
             return await self._apply_fault(fault, name, handler, params, chat_id, now)
@@ -225,9 +221,7 @@ class BotApiStandIn:
             raise ApiError(502, errors.BAD_GATEWAY)
         return outcome
 
-    def _record(
-        self, name: str, params: Params, arrived: float, status: int, description: Any, early: bool
-    ) -> None:
+    def _record(self, name: str, params: Params, arrived: float, status: int, description: Any, early: bool) -> None:
         chat_id = params.int_or_none("chat_id")
         record = RequestRecord(
             name,

@@ -144,9 +144,7 @@ class StandInState:
         self.changed()
         return update
 
-    def record_event(
-        self, chat: ChatState, kind: EventKind, message_id: int, message: dict[str, Any]
-    ) -> None:
+    def record_event(self, chat: ChatState, kind: EventKind, message_id: int, message: dict[str, Any]) -> None:
         chat.events.append(ChatEvent(len(chat.events), kind, message_id, dict(message), self.now()))
         self.changed()
 

@@ -38,7 +38,5 @@ class Stats:
             "requests_per_chat": {str(k): v for k, v in self.requests_per_chat.items()},
             "sent_per_chat": {str(k): v for k, v in self.sent_per_chat.items()},
             "edits_per_chat": {str(k): v for k, v in self.edits_per_chat.items()},
-            "early_requests": [
-                {"method": r.method, "chat_id": r.chat_id, "time": r.time} for r in self.early_requests
-            ],
+            "early_requests": [{"method": r.method, "chat_id": r.chat_id, "time": r.time} for r in self.early_requests],
         }

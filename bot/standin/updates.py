@@ -61,9 +61,7 @@ def text_message(state: StandInState, user: dict[str, Any], text: str) -> dict[s
     return user_message(state, user, content)[1]
 
 
-def edit_user_message(
-    state: StandInState, user: dict[str, Any], message_id: int, text: str
-) -> dict[str, Any]:
+def edit_user_message(state: StandInState, user: dict[str, Any], message_id: int, text: str) -> dict[str, Any]:
     chat = state.ensure_chat(user)
     stored = chat.messages.get(message_id)
     if stored is None or stored.from_bot or stored.deleted:

@@ -66,8 +66,7 @@ def _view(
 ) -> BotMessage:
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
     buttons = [
-        [Button(str(b.get("text", "")), str(b.get("callback_data", b.get("url", "")))) for b in row]
-        for row in rows
+        [Button(str(b.get("text", "")), str(b.get("callback_data", b.get("url", "")))) for b in row] for row in rows
     ]
     keyboard = None
     if stored is not None and stored.reply_keyboard and "keyboard" in stored.reply_keyboard:
@@ -155,9 +154,7 @@ class ChatUser:
         }
         return updates.user_message(self._state, self.user, {"sticker": sticker})[1]
 
-    async def send_photo(
-        self, caption: str | None = None, *, width: int = 1280, height: int = 960
-    ) -> dict[str, Any]:
+    async def send_photo(self, caption: str | None = None, *, width: int = 1280, height: int = 960) -> dict[str, Any]:
         fields = self._file_fields("photo")
         photo = [{**fields, "width": width, "height": height, "file_size": width * height // 10}]
         content: dict[str, Any] = {"photo": photo}
@@ -211,9 +208,7 @@ class ChatUser:
                 ]
                 if len(found) > 1:
                     names = ", ".join(repr(b.get("text")) for b in found)
-                    raise AssertionError(
-                        f"button {label!r} is ambiguous in message {view.message_id}: {names}"
-                    )
+                    raise AssertionError(f"button {label!r} is ambiguous in message {view.message_id}: {names}")
                 if found:
                     target = (view, found[0])
                     break
@@ -244,9 +239,7 @@ class ChatUser:
         """A callback_query with any data on any message id (for forged or stale taps)."""
         stored = self.chat.messages.get(message_id)
         message = (
-            stored.json
-            if stored is not None
-            else {"message_id": message_id, "date": 0, "chat": dict(self.chat.chat)}
+            stored.json if stored is not None else {"message_id": message_id, "date": 0, "chat": dict(self.chat.chat)}
         )
         query_id = updates.callback_query(self._state, self.user, message, data)
         self._query_ids.append(query_id)

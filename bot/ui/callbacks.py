@@ -25,7 +25,7 @@ class CallbackDataError(ValueError):
     """Raised when packing data that cannot be a valid button."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CallbackData:
     """Base class. Subclasses are frozen dataclasses with int, str or bool fields and a unique `prefix`."""
 

@@ -176,9 +176,9 @@ def test_every_iana_name_is_understood() -> None:
         if zone.casefold() in ABBREVIATION_ZONES:
             continue
         ours, theirs = resolve_zone(match.name), ZoneInfo(zone)
-        assert [p.astimezone(ours).utcoffset() for p in probes] == [
-            p.astimezone(theirs).utcoffset() for p in probes
-        ], zone
+        assert [p.astimezone(ours).utcoffset() for p in probes] == [p.astimezone(theirs).utcoffset() for p in probes], (
+            zone
+        )
 
 
 @given(st.integers(-12 * 4, 14 * 4), st.sampled_from(["", "UTC", "GMT", "utc ", "gmt "]))

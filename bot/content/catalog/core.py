@@ -1,13 +1,8 @@
-"""The catalog of texts the code uses: each key and the values the code passes to it.
-
-`content/texts.yaml` must define exactly these keys and may use only these placeholders. The loader checks it at
-start, and a test renders every key with sample values, so a text and the code that sends it cannot drift apart.
-To add a text: add its key here, use it in the code, write it in `content/texts.yaml`.
-"""
+"""Texts of the core flows: the command menu, help, the unexpected, onboarding and basic settings."""
 
 from __future__ import annotations
 
-TEXT_CATALOG: dict[str, tuple[str, ...]] = {
+TEXTS: dict[str, tuple[str, ...]] = {
     # Commands for the Telegram menu (setMyCommands): plain text, at most 256 characters.
     "commands.start": (),
     "commands.stretch": (),
@@ -68,8 +63,7 @@ TEXT_CATALOG: dict[str, tuple[str, ...]] = {
     "buttons.cancel": (),
 }
 
-# A value of the right kind for every placeholder, used to render every text in tests and `content check`.
-SAMPLE_VALUES: dict[str, str] = {
+SAMPLES: dict[str, str] = {
     "name": "Alex",
     "command": "/foo",
     "text": "quarter past",
