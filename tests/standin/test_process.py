@@ -14,6 +14,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.standin import RemoteStandIn
+from bot.standin.remote import RemoteStandInError
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "42:remote-token"
@@ -79,3 +80,9 @@ async def test_remote_round_trip(standin_process: str) -> None:
         assert (await remote.pending_updates())[-1]["message"]["text"] == "raw"
         await remote.reset()
         assert (await remote.stats())["calls_per_method"] == {}
+
+
+async def test_malformed_control_request_is_400(standin_process: str) -> None:
+    async with RemoteStandIn(standin_process) as remote:
+        with pytest.raises(RemoteStandInError, match="bad control request"):
+            await remote.inject_update({"text": "hi", "user_id": "not-a-number"})
