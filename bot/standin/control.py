@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.standin import updates
 from bot.standin.faults import FAULT_KINDS
@@ -17,8 +18,20 @@ def _bad(message: str) -> web.Response:
     return web.json_response({"ok": False, "description": message}, status=400)
 
 
+@web.middleware
+async def control_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Malformed control requests get a 400 JSON answer instead of a 500."""
+    if not request.path.startswith("/_control/"):
+        return await handler(request)
+    try:
+        return await handler(request)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return _bad(f"bad control request: {exc!r}")
+
+
 def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
     """POST updates|reset|faults|blocked, GET stats|messages|updates under `/_control/`."""
+    app.middlewares.append(control_errors)
 
     async def inject_update(request: web.Request) -> web.Response:
         body: dict[str, Any] = await request.json()

@@ -33,7 +33,7 @@ class _Parser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.text: list[str] = []
-        self.offset = 0
+        self._utf16_pos = 0
         self.stack: list[tuple[str, int, dict[str, Any] | None]] = []
         self.entities: list[dict[str, Any]] = []
         self.error: str | None = None
@@ -69,7 +69,7 @@ class _Parser(HTMLParser):
             if pre is not None:
                 pre["language"] = language
             entity = None
-        self.stack.append((tag, self.offset, entity))
+        self.stack.append((tag, self._utf16_pos, entity))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._fail(f'Unsupported start tag "{tag}" at byte offset {self.getpos()[1]}')
@@ -84,13 +84,13 @@ class _Parser(HTMLParser):
                 f'Unmatched end tag at byte offset {self.getpos()[1]}, expected "</{open_tag}>", found "</{tag}>"'
             )
             return
-        length = self.offset - start
+        length = self._utf16_pos - start
         if entity is not None and length > 0:
             self.entities.append({**entity, "offset": start, "length": length})
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
-        self.offset += utf16_len(data)
+        self._utf16_pos += utf16_len(data)
 
 
 def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:

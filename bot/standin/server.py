@@ -127,9 +127,9 @@ class BotApiStandIn:
         arrived = time.monotonic()
         token, method = request.match_info["token"], request.match_info["method"]
         if not TOKEN_RE.match(token):
-            return web.json_response(ApiError(404, errors.NOT_FOUND).payload(), status=404)
+            return self._reject(method, arrived, ApiError(404, errors.NOT_FOUND))
         if self.token is not None and token != self.token:
-            return web.json_response(ApiError(401, errors.UNAUTHORIZED).payload(), status=401)
+            return self._reject(method, arrived, ApiError(401, errors.UNAUTHORIZED))
         found = lookup(method)
         name = found[0] if found else method
         params = Params()
@@ -148,6 +148,11 @@ class BotApiStandIn:
         self._record(name, params, arrived, status, body.get("description"), early)
         _LOG.debug("%s -> %s", name, status)
         return web.json_response(body, status=status)
+
+    def _reject(self, method: str, arrived: float, error: ApiError) -> web.Response:
+        """A request refused before reading it (bad or wrong token): logged without its parameters."""
+        self._record(method, Params(), arrived, error.code, error.description, early=False)
+        return web.json_response(error.payload(), status=error.code)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]

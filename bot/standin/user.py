@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.standin import updates
-from bot.standin.state import ChatEvent, ChatState, EventKind, StoredMessage
+from bot.standin.state import ChatEvent, ChatState, EventKind, StandInState, StoredMessage
 
 if TYPE_CHECKING:
     from bot.standin.server import BotApiStandIn
@@ -120,7 +120,7 @@ class ChatUser:
         return self.user_id
 
     @property
-    def _state(self) -> Any:
+    def _state(self) -> StandInState:
         return self.standin.state
 
     @property

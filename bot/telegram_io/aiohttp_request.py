@@ -25,7 +25,11 @@ _POOL_TIMEOUT_MESSAGE = (
 
 
 class AiohttpRequest(BaseRequest):
-    """Drop-in alternative to `HTTPXRequest`: `Bot(token, request=AiohttpRequest(), ...)`."""
+    """Drop-in alternative to `HTTPXRequest`: `Bot(token, request=AiohttpRequest(), ...)`.
+
+    `proxy` is an explicit proxy URL. Unlike httpx, environment proxies/netrc are read only with
+    `trust_env=True`, because aiohttp then spends two thread hand-offs on every request.
+    """
 
     def __init__(
         self,
@@ -35,6 +39,8 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        proxy: str | None = None,
+        trust_env: bool = False,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be >= 1")
@@ -44,6 +50,8 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
+        self._proxy = proxy
+        self._trust_env = trust_env
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -56,7 +64,10 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}, trust_env=True
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                proxy=self._proxy,
+                trust_env=self._trust_env,
             )
             self._slots = asyncio.Semaphore(self._pool_size)
 

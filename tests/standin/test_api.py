@@ -18,18 +18,26 @@ def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
 
 async def test_get_me_is_the_bot_identity(bot: Bot) -> None:
     me = await bot.get_me()
-    assert (me.id, me.is_bot, me.first_name, me.username) == (BOT_ID, True, "Stretchbot", "stretchbot_local_bot")
+    assert (me.id, me.is_bot, me.first_name, me.username) == (
+        BOT_ID,
+        True,
+        "Stretchbot",
+        "stretchbot_local_bot",
+    )
 
 
 async def test_send_edit_delete_round_trip(bot: Bot, user: ChatUser, standin: BotApiStandIn) -> None:
     sent = await bot.send_message(USER_ID, "Ready?", reply_markup=keyboard(("Yes", "y"), ("No", "n")))
     assert sent.message_id == 2  # the user's /start was message 1 in this chat
-    assert sent.from_user is not None and sent.from_user.id == BOT_ID
-    assert sent.chat.type == "private" and sent.chat.first_name == "Alex"
+    assert sent.from_user is not None
+    assert sent.from_user.id == BOT_ID
+    assert sent.chat.type == "private"
+    assert sent.chat.first_name == "Alex"
     assert sent.reply_markup == keyboard(("Yes", "y"), ("No", "n"))
 
     edited = await bot.edit_message_text("Ready now?", chat_id=USER_ID, message_id=sent.message_id)
-    assert edited.text == "Ready now?" and edited.edit_date is not None
+    assert edited.text == "Ready now?"
+    assert edited.edit_date is not None
     assert edited.reply_markup is None  # editing text without a markup drops the keyboard, as in Telegram
 
     again = await bot.edit_message_reply_markup(USER_ID, sent.message_id, reply_markup=keyboard(("Go", "go")))
@@ -45,7 +53,7 @@ async def test_html_parse_mode_gives_entities(bot: Bot, user: ChatUser) -> None:
     sent = await bot.send_message(USER_ID, "<b>Bold</b> and <i>it</i>", parse_mode="HTML")
     assert sent.text == "Bold and it"
     assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 4), ("italic", 9, 2)]
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(USER_ID, "<b>unclosed", parse_mode="HTML")
 
 
@@ -63,7 +71,9 @@ async def test_html_parse_mode_gives_entities(bot: Bot, user: ChatUser) -> None:
         ("delete_missing", BadRequest, "Message to delete not found"),
     ],
 )
-async def test_telegram_errors(bot: Bot, user: ChatUser, call: str, exc: type[Exception], message: str) -> None:
+async def test_telegram_errors(
+    bot: Bot, user: ChatUser, call: str, exc: type[Exception], message: str
+) -> None:
     sent = await bot.send_message(USER_ID, "hello")
     calls = {
         "edit_missing": lambda: bot.edit_message_text("x", chat_id=USER_ID, message_id=999),
@@ -118,7 +128,8 @@ async def test_commands_chat_action_menu_button(bot: Bot, user: ChatUser, standi
     assert await bot.set_webhook("https://example.invalid/hook")
     assert (await bot.get_webhook_info()).url == "https://example.invalid/hook"
     assert await bot.delete_webhook()
-    assert await bot.log_out() and await bot.close()
+    assert await bot.log_out()
+    assert await bot.close()
 
 
 async def test_wrong_token_and_unknown_method(standin: BotApiStandIn) -> None:

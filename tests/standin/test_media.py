@@ -14,7 +14,8 @@ async def test_photo_upload_reports_png_size(bot: Bot, user: ChatUser, standin: 
     full = sent.photo[-1]
     assert (full.width, full.height, full.file_size) == (120, 45, len(png))
     assert sent.photo[0].width == 90  # thumbnail
-    assert sent.caption == "Hip stretch" and sent.caption_entities[0].type == "bold"
+    assert sent.caption == "Hip stretch"
+    assert sent.caption_entities[0].type == "bold"
     assert standin.file(full.file_id).data == png
     assert user.last_message.photo is not None
     # PTB can fetch it back through getFile and the file URL
@@ -25,11 +26,17 @@ async def test_photo_upload_reports_png_size(bot: Bot, user: ChatUser, standin: 
     assert again.photo[-1].file_unique_id == full.file_unique_id
 
 
-async def test_document_upload_keeps_name_type_and_bytes(bot: Bot, user: ChatUser, standin: BotApiStandIn) -> None:
+async def test_document_upload_keeps_name_type_and_bytes(
+    bot: Bot, user: ChatUser, standin: BotApiStandIn
+) -> None:
     data = b"day,before,after\n1,6,4\n"
     sent = await bot.send_document(USER_ID, InputFile(data, filename="ratings.csv"))
     document = sent.document
     assert document is not None
-    assert (document.file_name, document.mime_type, document.file_size) == ("ratings.csv", "text/csv", len(data))
+    assert (document.file_name, document.mime_type, document.file_size) == (
+        "ratings.csv",
+        "text/csv",
+        len(data),
+    )
     assert standin.file(document.file_id).data == data
     assert user.last_message.document is not None

@@ -21,8 +21,10 @@ async def test_long_poll_returns_as_soon_as_a_user_writes(bot: Bot, standin: Bot
     updates = await asyncio.wait_for(poll, 3)
     assert time.monotonic() - started < 1.0
     message = updates[0].message
-    assert message is not None and message.text == "/start now"
-    assert message.entities[0].type == "bot_command" and message.entities[0].length == 6
+    assert message is not None
+    assert message.text == "/start now"
+    assert message.entities[0].type == "bot_command"
+    assert message.entities[0].length == 6
 
 
 async def test_long_poll_times_out_empty(bot: Bot) -> None:
@@ -67,9 +69,14 @@ async def test_user_edits_and_media_reach_the_bot(bot: Bot, standin: BotApiStand
     await alex.send_photo("my mat")
     await alex.send_voice(duration=4)
     updates = await bot.get_updates()
-    assert updates[1].edited_message is not None and updates[1].edited_message.text == "fixed"
-    assert updates[2].message is not None and updates[2].message.sticker is not None
-    assert updates[3].message is not None and updates[3].message.caption == "my mat"
-    assert updates[4].message is not None and updates[4].message.voice is not None
+    assert updates[1].edited_message is not None
+    assert updates[1].edited_message.text == "fixed"
+    assert updates[2].message is not None
+    assert updates[2].message.sticker is not None
+    assert updates[3].message is not None
+    assert updates[3].message.caption == "my mat"
+    assert updates[4].message is not None
+    assert updates[4].message.voice is not None
     assert updates[4].message.voice.file_id.startswith("USR")
-    assert updates[0].message is not None and updates[0].message.chat.username == "alexlee"
+    assert updates[0].message is not None
+    assert updates[0].message.chat.username == "alexlee"
