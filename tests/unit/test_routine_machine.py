@@ -3,9 +3,11 @@ timers, pause/resume, restore after a restart, the gentle variant, and propertie
 
 from __future__ import annotations
 
+import ast
 import itertools
 import json
 import re
+import sys
 from collections import deque
 from dataclasses import replace
 from pathlib import Path
@@ -1074,3 +1076,23 @@ def test_random_events_never_break_the_machine(
         assert roundtrip(new) == new
         assert json.loads(json.dumps(new.to_dict())) == new.to_dict()
         state = new
+
+
+def test_the_machine_is_pure_stdlib() -> None:
+    domain = DIAGRAM.parent
+    allowed_own = {"bot.domain.routine_model", "bot.domain.routine_events", "bot.domain.routine_effects"}
+    for name in ("routine_machine.py", "routine_events.py", "routine_effects.py"):
+        tree = ast.parse((domain / name).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                root = module.split(".")[0]
+                assert module in allowed_own or root in sys.stdlib_module_names or module == "__future__", (
+                    name,
+                    module,
+                )
