@@ -83,9 +83,7 @@ def next_occurrence_respecting_pause(
     if paused_until_local_date is None:
         return next_occurrence(local_time, zone, after)
     # Skip ahead to just before the start of the day before resuming; the loop settles the rest.
-    skip_to = occurrence_on(paused_until_local_date - timedelta(days=1), time(0), zone) - timedelta(
-        microseconds=1
-    )
+    skip_to = occurrence_on(paused_until_local_date - timedelta(days=1), time(0), zone) - timedelta(microseconds=1)
     candidate = next_occurrence(local_time, zone, max(after, skip_to))
     while local_date_at(candidate, zone) < paused_until_local_date:
         candidate = next_occurrence(local_time, zone, candidate)
