@@ -267,3 +267,14 @@ async def record_outcomes(
             .values(next_due_at=None)
             .execution_options(synchronize_session=False)
         )
+
+
+async def release_claims(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
+            .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
