@@ -61,24 +61,30 @@ async def _own_delivery(uow: UnitOfWork, delivery_id: int, user_id: int) -> tupl
     return user, delivery
 
 
-async def check_actionable(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Refused | None:
-    """May the user still act on this reminder (start, rate)? None if yes."""
+async def _own_todays_delivery(
+    uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime
+) -> tuple[User, ReminderDelivery] | Refused:
+    """The user's own reminder of their current local date (yesterday's buttons no longer act)."""
     found = await _own_delivery(uow, delivery_id, user_id)
     if isinstance(found, Refused):
         return found
     user, delivery = found
     if delivery.local_date != today_of(user, now):
         return Refused("old")
-    return None
+    return found
+
+
+async def check_actionable(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Refused | None:
+    """May the user still act on this reminder (start, rate)? None if yes."""
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
+    return found if isinstance(found, Refused) else None
 
 
 async def snooze(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Snoozed | Refused:
-    found = await _own_delivery(uow, delivery_id, user_id)
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
     if isinstance(found, Refused):
         return found
     user, delivery = found
-    if delivery.local_date != today_of(user, now):
-        return Refused("old")
     if delivery.status != "sent":
         return Refused("handled")
     if delivery.snoozes >= MAX_SNOOZES:
@@ -93,12 +99,10 @@ async def snooze(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime)
 
 async def skip(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Skipped | Refused:
     """Skip the reminder's day; the reason comes with the next tap (a skip without one is stored as such)."""
-    found = await _own_delivery(uow, delivery_id, user_id)
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
     if isinstance(found, Refused):
         return found
-    user, delivery = found
-    if delivery.local_date != today_of(user, now):
-        return Refused("old")
+    _user, delivery = found
     if delivery.status not in ("sent", "pending"):
         return Refused("handled")
     delivery.status = "skipped"
