@@ -39,10 +39,7 @@ REFUSAL_TEXT = {"stale": "common.stale_button", "handled": "reminder.handled", "
 
 async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
     """Render and send one reminder (used by the dispatcher)."""
-    async with ctx.db.unit_of_work(read_only=True) as uow:
-        user = await uow.users.get(claimed.user_id)
-    timezone = user.timezone if user is not None else None
-    return await ctx.sender.send(claimed.chat_id, views.reminder(ctx.content, claimed, timezone))
+    return await ctx.sender.send(claimed.chat_id, views.reminder(ctx.content, claimed, claimed.timezone))
 
 
 async def _refuse(ctx: AppContext, query_id: str, refused: service.Refused) -> None:

@@ -38,6 +38,7 @@ class ClaimedReminder:
     snoozes: int
     snooze_minutes: int
     late: bool
+    timezone: str | None
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -112,11 +113,9 @@ async def materialize_due(
             index_elements=["user_id", "slot", "local_date"]
         )
         await session.execute(insert, deliveries)
+    slots = ReminderSlot.__table__
     await session.execute(
-        update(ReminderSlot)
-        .where(ReminderSlot.id == bindparam("b_id"))
-        .values(next_due_at=bindparam("b_next"))
-        .execution_options(synchronize_session=False),
+        update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
         slot_updates,
     )
     return len(rows)
@@ -151,6 +150,7 @@ async def claim_ready(
             User.snooze_minutes,
             User.status,
             ReminderDelivery.attempts,
+            User.timezone,
         )
         .join(User, User.id == ReminderDelivery.user_id)
         .where(
@@ -169,9 +169,20 @@ async def claim_ready(
     cancelled: list[int] = []
     failed: list[int] = []
     for row in rows:
-        delivery_id, user_id, chat_id, slot, local_date, due_at, send_after, snoozes, snooze_minutes, status, tries = (
-            row
-        )
+        (
+            delivery_id,
+            user_id,
+            chat_id,
+            slot,
+            local_date,
+            due_at,
+            send_after,
+            snoozes,
+            snooze_minutes,
+            status,
+            tries,
+            zone,
+        ) = row
         if status != "active":
             cancelled.append(delivery_id)
         elif tries >= max_attempts:
@@ -181,7 +192,9 @@ async def claim_ready(
         else:
             late = now - send_after > timedelta(minutes=5)
             claimed.append(
-                ClaimedReminder(delivery_id, user_id, chat_id, slot, local_date, due_at, snoozes, snooze_minutes, late)
+                ClaimedReminder(
+                    delivery_id, user_id, chat_id, slot, local_date, due_at, snoozes, snooze_minutes, late, zone
+                )
             )
     if claimed:
         await session.execute(
@@ -215,11 +228,11 @@ async def record_outcomes(
     """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
     sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
     if sent:
+        deliveries = ReminderDelivery.__table__
         await session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id == bindparam("b_id"))
-            .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None)
-            .execution_options(synchronize_session=False),
+            update(deliveries)
+            .where(deliveries.c.id == bindparam("b_id"))
+            .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None),
             sent,
         )
     retry = [o.delivery_id for o in outcomes if o.status == "retry"]

@@ -116,7 +116,11 @@ async def skip_reason(
     user, delivery = found
     if delivery.status != "skipped":
         return Refused("stale")
-    await _upsert_skip(uow, user_id, delivery.local_date, reason, now)
+    statement = select(SkippedDay).where(SkippedDay.user_id == user_id, SkippedDay.local_date == delivery.local_date)
+    day = (await uow.session.execute(statement)).scalar_one_or_none()
+    if day is None or day.reason is not None or day.created_at < now - timedelta(days=1):
+        return Refused("handled")  # the first answer stands; a double tap changes nothing
+    day.reason = reason
     slots = await uow.reminders.slots_of(user_id)
     return Scheduled(earliest_due(slots), user.timezone)
 

@@ -170,9 +170,7 @@ def test_pause() -> None:
 ZONES = sorted(available_timezones())
 zones = st.sampled_from(ZONES).map(ZoneInfo)
 times = st.builds(time, st.integers(0, 23), st.sampled_from([0, 1, 15, 29, 30, 31, 45, 59]))
-instants = st.datetimes(
-    min_value=datetime(1975, 1, 1), max_value=datetime(2036, 12, 31), timezones=st.just(UTC)
-)
+instants = st.datetimes(min_value=datetime(1975, 1, 1), max_value=datetime(2036, 12, 31), timezones=st.just(UTC))
 
 
 def exists(local_date: date, local_time: time, zone: ZoneInfo) -> bool:
