@@ -1,18 +1,17 @@
 """The preview's own `!` commands: time travel and reminders on demand. They never reach the bot.
 
-`!next` works against the reminder dispatcher's contract: a component `bot.reminders.dispatcher.ReminderDispatcher`
-in `AppContext.components` with `async run_once(now) -> int`. Builds without it say so instead.
+`!next` and `!jump` use the reminder dispatcher (a `ReminderDispatcher` in `AppContext.components`): its
+`run_once(now)` sends everything due at the simulated time, at once rather than at the next scheduler tick.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from datetime import UTC, datetime, timedelta
-from typing import Protocol, cast
+from datetime import UTC, timedelta
 
 from bot.context import AppContext
 from bot.preview.session import PreviewSession
+from bot.reminders.dispatcher import ReminderDispatcher
 
 HELP = """\
 preview commands (never sent to the bot):
@@ -32,25 +31,9 @@ class CommandError(Exception):
     """A preview command could not be carried out; the message says why."""
 
 
-class Dispatcher(Protocol):
-    async def run_once(self, now: datetime | None = None) -> int: ...
-
-
-def find_dispatcher(ctx: AppContext) -> Dispatcher | None:
-    """The running reminder dispatcher, or None in builds that do not have one yet."""
-    try:
-        module = importlib.import_module("bot.reminders.dispatcher")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("bot.reminders", "bot.reminders.dispatcher"):
-            return None
-        raise
-    cls = getattr(module, "ReminderDispatcher", None)
-    if not isinstance(cls, type):
-        return None
-    for component in ctx.components:
-        if isinstance(component, cls):
-            return cast(Dispatcher, component)
-    return None
+def find_dispatcher(ctx: AppContext) -> ReminderDispatcher | None:
+    """The running reminder dispatcher (None if the application was built without one)."""
+    return next((c for c in ctx.components if isinstance(c, ReminderDispatcher)), None)
 
 
 def parse_duration(text: str) -> timedelta | None:
@@ -106,9 +89,10 @@ async def next_reminder(session: PreviewSession) -> str:
     if gap > timedelta():
         session.clock.jump(gap + timedelta(seconds=1))
     sent = await dispatcher.run_once(session.clock.now())
-    local = session.local(due)
-    jumped = f"jumped {format_duration(gap)} ahead to" if gap > timedelta() else "already past"
-    return f"{jumped} the reminder at {local:%a %H:%M} ({session.zone_name}): {_count(sent)} sent"
+    reminder = f"the reminder at {session.local(due):%a %H:%M} ({session.zone_name})"
+    if gap > timedelta():
+        return f"jumped {format_duration(gap)} ahead to {reminder}: {_count(sent)} sent"
+    return f"{reminder} was already due: {_count(sent)} sent"
 
 
 async def jump(session: PreviewSession, argument: str) -> str:

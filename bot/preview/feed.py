@@ -51,6 +51,8 @@ class EventFeed:
         signal = self.session.standin.state.signal
         while True:
             await signal.wait_for(lambda: True if self.pending() else None, 0.5)
+            if self.pending():
+                await self.session.refresh_timezone()  # the bubble headers show the user's own time
             self.flush()
 
     def render(self, event: ChatEvent) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from bot.preview import commands, render
 from bot.preview.feed import EventFeed
 from bot.preview.inputs import Action, PreviewCommand, Quit, SendText, TapLabel, TapNumber
-from bot.preview.render import describe_buttons, flat_buttons
+from bot.preview.render import ButtonView, describe_buttons, flat_buttons
 from bot.preview.session import PreviewSession
+from bot.standin.state import StoredMessage
 
 
 class StepError(Exception):
@@ -67,17 +68,13 @@ class Player:
             raise StepError(f"the bot was still busy after {self.session.options.settle_timeout:g} s")
 
     async def _tap(self, action: TapNumber | TapLabel) -> None:
-        user = self.session.user
         if isinstance(action, TapLabel):
-            try:
-                query_id = await user.tap(action.label)
-            except AssertionError as exc:
-                raise StepError(str(exc).replace("\n  ", "; ")) from None
-            self.feed.write(render.you(f"tapped [{action.label}]", style=self.style))
+            message_id, button = self._resolve_label(action.label)
         else:
-            message_id, label, data = self._resolve(action)
-            self.feed.write(render.you(f"tapped [{action.button}] {label} on #{message_id}", style=self.style))
-            query_id = await user.tap_data(message_id, data)
+            message_id, button = self._resolve_number(action)
+        assert button.callback_data is not None
+        self.feed.write(render.you(f"tapped [{button.number}] {button.label} on #{message_id}", style=self.style))
+        query_id = await self.session.user.tap_data(message_id, button.callback_data)
         await self._settle()
         self.feed.flush()
         query = self.session.standin.state.callback_queries.get(query_id)
@@ -86,22 +83,26 @@ class Player:
             kind = "alert" if answer.get("show_alert") else "toast"
             self.note(f"{kind}: {answer['text']}")
 
-    def _resolve(self, action: TapNumber) -> tuple[int, str, str]:
-        """(message id, label, callback data) of the numbered button."""
+    def _with_buttons(self) -> list[tuple[int, StoredMessage]]:
+        """The bot's undeleted messages that have inline buttons, oldest first."""
         chat = self.session.standin.state.chats.get(self.session.user.user_id)
         messages = chat.messages if chat is not None else {}
+        return [
+            (mid, m) for mid, m in sorted(messages.items()) if m.from_bot and not m.deleted and flat_buttons(m.json)
+        ]
+
+    def _resolve_number(self, action: TapNumber) -> tuple[int, ButtonView]:
         hint = "" if action.typed.startswith("#") else f" (to send “{action.typed}” as text, type '{action.typed})"
         if action.message is None:
-            with_buttons = [
-                (mid, m) for mid, m in sorted(messages.items()) if m.from_bot and not m.deleted and flat_buttons(m.json)
-            ]
+            with_buttons = self._with_buttons()
             if not with_buttons:
                 raise StepError(f"no message with buttons to tap{hint}")
             message_id, stored = with_buttons[-1]
             where = "the last message"
         else:
             message_id = action.message
-            found = messages.get(message_id)
+            chat = self.session.standin.state.chats.get(self.session.user.user_id)
+            found = chat.messages.get(message_id) if chat is not None else None
             if found is None or not found.from_bot or found.deleted:
                 raise StepError(f"there is no bot message #{message_id}{hint}")
             stored, where = found, f"message #{message_id}"
@@ -109,9 +110,27 @@ class Player:
         button = buttons.get(action.button)
         if button is None:
             raise StepError(f"no button {action.button} on {where} (buttons: {describe_buttons(stored.json)}){hint}")
-        if button.callback_data is None:
-            raise StepError(f"button {action.button} ({button.label}) is a link to {button.url}, nothing to tap")
-        return message_id, button.label, button.callback_data
+        return message_id, _tappable(button)
+
+    def _resolve_label(self, label: str) -> tuple[int, ButtonView]:
+        """The button labelled `label` on the newest message that has it: exact text first, else a unique part."""
+        with_buttons = list(reversed(self._with_buttons()))
+        for message_id, stored in with_buttons:
+            exact = [b for b in flat_buttons(stored.json) if b.label == label]
+            if exact:
+                return message_id, _tappable(exact[0])
+        needle = label.casefold()
+        for message_id, stored in with_buttons:
+            found = [b for b in flat_buttons(stored.json) if needle in b.label.casefold()]
+            if len(found) > 1:
+                names = ", ".join(f"{b.number} {b.label}" for b in found)
+                raise StepError(f"[{label}] could be several buttons on message #{message_id}: {names}")
+            if found:
+                return message_id, _tappable(found[0])
+        if not with_buttons:
+            raise StepError(f"no button [{label}]: no message has buttons")
+        last_id, last = with_buttons[0]
+        raise StepError(f"no button [{label}] (last message with buttons, #{last_id}: {describe_buttons(last.json)})")
 
     async def _maybe_fire(self) -> None:
         if not self.fire_pending or not await self.session.is_onboarded():
@@ -127,3 +146,9 @@ class Player:
         await self._settle()
         self.feed.flush()
         self.note(f"--fire-reminder: {shown}")
+
+
+def _tappable(button: ButtonView) -> ButtonView:
+    if button.callback_data is None:
+        raise StepError(f"button {button.number} ({button.label}) is a link to {button.url}, nothing to tap")
+    return button

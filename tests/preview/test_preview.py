@@ -6,7 +6,6 @@ Every test runs the real application against the in-process stand-in, with its o
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import os
 import shutil
@@ -29,12 +28,6 @@ from bot.preview.terminal import ThreadedReader, chat
 from bot.ui.message import Attachment, OutgoingMessage
 
 FULL_DAY = PROJECT_ROOT / "scripts" / "full-day.preview"
-HAS_DISPATCHER = importlib.util.find_spec("bot.reminders") is not None and (
-    importlib.util.find_spec("bot.reminders.dispatcher") is not None
-)
-NEEDS_DISPATCHER = pytest.mark.xfail(
-    not HAS_DISPATCHER, reason="bot.reminders.dispatcher (ReminderDispatcher) is being built on another branch"
-)
 ONBOARD = ["/start", "expect: What time", "#2", "expect: Which timezone", "[Berlin]", "expect: All set"]
 # A 1x1 PNG.
 PNG = bytes.fromhex(
@@ -78,8 +71,14 @@ async def test_the_shipped_full_day_script_passes(options: PreviewOptions) -> No
     assert "you › tapped [2] Berlin on #" in transcript
     assert "All set! I'll remind you every day at 07:15 (Europe/Berlin)." in transcript
     assert "Done: reminder at 07:30." in transcript
-    assert "· jumped 1h ahead" in transcript
     assert "(Europe/Berlin)" in transcript.split("you › !time")[-1]
+    assert "Good morning! Time for your hip stretch" in transcript
+    assert "│ [1] 0  [2] 1  [3] 2" in transcript
+    assert ": 1 reminder sent" in transcript
+    assert "Snoozed – I'll remind you again at 07:45" in transcript
+    assert "· jumped 15m ahead" in transcript
+    assert "you › tapped [6] 5 on #" in transcript
+    assert "Get into pigeon pose" in transcript
     assert "\033[" not in transcript, "transcripts have no colours"
     assert transcript.rstrip().endswith("steps played")
     assert (options.data_dir / "preview.sqlite3").exists()
@@ -104,7 +103,7 @@ async def test_an_unmet_expect_and_unknown_labels_fail_with_their_line(options: 
 
     code, transcript = await play(["/start", "[Midnight]"], dataclasses.replace(short, fresh=True))
     assert code == 1
-    assert "line 2: no button 'Midnight'" in transcript
+    assert "line 2: no button [Midnight] (last message with buttons, #4: 1 06:30, 2 07:00," in transcript
 
 
 async def test_tap_by_message_and_button_number(options: PreviewOptions) -> None:
@@ -127,17 +126,9 @@ async def test_jump_and_time(options: PreviewOptions) -> None:
     assert "(Europe/Berlin)" in transcript
     assert "jumped 1d 2h ahead: now " in transcript
     assert "1d 2h ahead of real time" in transcript
-    assert "line 11: !jump needs a duration like 30m, 2h, 1d or 1h30m, not “soon”" in transcript
+    assert "line 10: !jump needs a duration like 30m, 2h, 1d or 1h30m, not “soon”" in transcript
 
 
-@pytest.mark.skipif(HAS_DISPATCHER, reason="the reminder dispatcher is in this build")
-async def test_next_says_when_reminders_are_not_built(options: PreviewOptions) -> None:
-    code, transcript = await play([*ONBOARD, "!next"], options)
-    assert code == 1
-    assert "line 7: reminders are not available in this build" in transcript
-
-
-@NEEDS_DISPATCHER
 async def test_next_sends_the_next_reminder(options: PreviewOptions) -> None:
     code, transcript = await play([*ONBOARD, "!next", "!next"], options)
     assert code == 0, transcript
@@ -145,7 +136,6 @@ async def test_next_sends_the_next_reminder(options: PreviewOptions) -> None:
     assert ": 1 reminder sent" in transcript
 
 
-@NEEDS_DISPATCHER
 async def test_fire_reminder_sends_the_first_reminder_after_onboarding(options: PreviewOptions) -> None:
     code, transcript = await play(ONBOARD, dataclasses.replace(options, fire_reminder=True))
     assert code == 0, transcript
@@ -185,7 +175,9 @@ async def test_edits_deletions_and_files_are_shown(options: PreviewOptions) -> N
         await session.user.send("/start")
         assert await session.settle()
         sender, chat_id = session.ctx.sender, session.user.chat_id
-        photo = await sender.send(chat_id, OutgoingMessage("Your week", attachment=Attachment("photo", "week.png", PNG)))
+        photo = await sender.send(
+            chat_id, OutgoingMessage("Your week", attachment=Attachment("photo", "week.png", PNG))
+        )
         await sender.send(chat_id, OutgoingMessage("data", attachment=Attachment("document", "export.csv", b"a,b\n")))
         bot = session.application.bot
         await bot.edit_message_text("What time? (changed)", chat_id=chat_id, message_id=4)
@@ -205,7 +197,11 @@ async def test_edits_deletions_and_files_are_shown(options: PreviewOptions) -> N
 def test_bubbles_are_coloured_only_when_asked() -> None:
     from datetime import UTC, datetime
 
-    message = {"message_id": 3, "text": "Hi", "reply_markup": {"inline_keyboard": [[{"text": "Go", "callback_data": "x"}]]}}
+    message = {
+        "message_id": 3,
+        "text": "Hi",
+        "reply_markup": {"inline_keyboard": [[{"text": "Go", "callback_data": "x"}]]},
+    }
     when = datetime(2026, 3, 2, 7, 15, tzinfo=UTC)
     plain = bubble(message, when=when, style=Style(color=False))
     assert plain == "┌─ #3 stretchbot · Mon 07:15 ─\n│ Hi\n│ [1] Go\n└─"
@@ -251,7 +247,7 @@ def test_content_problems_are_listed_and_exit_2_before_the_chat(tmp_path: Path) 
 @pytest.mark.slow
 def test_cli_plays_the_full_day_script(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL"))}
-    env["TELEGRAM_BOT_TOKEN"] = "1:not-used-by-the-preview"  # noqa: S105 - must be ignored
+    env["TELEGRAM_BOT_TOKEN"] = "1:not-used-by-the-preview"  # the preview must ignore it
     done = subprocess.run(
         [sys.executable, "-m", "bot", "preview", "--script", str(FULL_DAY), "--fresh", "--data-dir", str(tmp_path)],
         cwd=PROJECT_ROOT,
