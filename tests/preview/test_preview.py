@@ -5,6 +5,7 @@ Every test runs the real application against the in-process stand-in, with its o
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import io
 import os
@@ -18,11 +19,12 @@ import pytest
 from bot.config import DEFAULT_CONTENT_DIR, PROJECT_ROOT
 from bot.content.loader import Content, load_content
 from bot.preview.commands import format_duration, parse_duration
-from bot.preview.feed import EventFeed
+from bot.preview.feed import EventFeed, cancel
 from bot.preview.inputs import PreviewCommand, SendText, TapLabel, TapNumber, parse_input
 from bot.preview.main import run_preview
+from bot.preview.player import Player
 from bot.preview.render import Style, bubble
-from bot.preview.script import play_script
+from bot.preview.script import ScriptRunner, Step, play_script
 from bot.preview.session import PreviewOptions, PreviewSession
 from bot.preview.terminal import ThreadedReader, chat
 from bot.ui.message import Attachment, OutgoingMessage
@@ -194,6 +196,48 @@ async def test_edits_deletions_and_files_are_shown(options: PreviewOptions) -> N
     assert "✕ #3 deleted by the bot" in text
 
 
+async def test_end_of_input_leaves_cleanly(options: PreviewOptions) -> None:
+    read_fd, write_fd = os.pipe()
+    os.close(write_fd)  # Ctrl-D straight away
+    out = io.StringIO()
+    with os.fdopen(read_fd) as reader:
+        assert await chat(options, ThreadedReader(reader), out, color=False, echo=False) == 0
+    assert out.getvalue().rstrip().endswith("· bye")
+
+
+async def test_messages_that_arrive_while_the_person_is_idle_are_printed(options: PreviewOptions) -> None:
+    out = io.StringIO()
+    async with PreviewSession(options) as session:
+        feed = EventFeed(session, out, Style(color=False))
+        printer = asyncio.create_task(feed.run())
+        await session.user.send("/start")
+        assert await session.settle()
+        await session.ctx.sender.send(session.user.chat_id, OutgoingMessage("A timer went off"))
+        for _ in range(100):
+            if "A timer went off" in out.getvalue():
+                break
+            await asyncio.sleep(0.01)
+        await cancel(printer)
+    assert "│ A timer went off" in out.getvalue()
+    assert "What time should I remind you" in out.getvalue()
+
+
+async def test_wait_waits_for_the_next_bot_message(options: PreviewOptions) -> None:
+    async with PreviewSession(dataclasses.replace(options, settle_timeout=2.0)) as session:
+        feed = EventFeed(session, io.StringIO(), Style(color=False))
+        runner = ScriptRunner(session, Player(session, feed, echo=True))
+        await runner.play(Step(1, action=SendText("/start")))
+        later = asyncio.get_running_loop().call_later(
+            0.1, lambda: asyncio.ensure_future(session.ctx.sender.send(1001, OutgoingMessage("Later")))
+        )
+        await runner.play(Step(2, wait=True))
+        later.cancel()
+        assert session.user.last_message.text == "Later"
+    code, transcript = await play(["/start", "wait"], dataclasses.replace(options, settle_timeout=0.3))
+    assert code == 1
+    assert "line 2: the bot sent nothing within 0.3 s" in transcript
+
+
 def test_bubbles_are_coloured_only_when_asked() -> None:
     from datetime import UTC, datetime
 
@@ -218,7 +262,9 @@ def test_input_syntax() -> None:
     assert parse_input("!jump 2h", bare_numbers=True) == PreviewCommand("jump", "2h")
     assert parse_input("   ", bare_numbers=True) is None
     assert parse_duration("1h30m") is not None
-    assert format_duration(parse_duration("1d 2h") or parse_duration("0s") or None) == "1d 2h"  # type: ignore[arg-type]
+    delta = parse_duration("1d 2h")
+    assert delta is not None
+    assert format_duration(delta) == "1d 2h"
     assert parse_duration("0m") is None
     assert parse_duration("soon") is None
 
