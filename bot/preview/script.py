@@ -86,6 +86,26 @@ class ScriptRunner:
         elif step.wait:
             await self.wait()
 
+    async def run(self, steps: Sequence[Step]) -> str | None:
+        """Plays the steps in order; None if all played, else why and where it stopped ("line 7: ...")."""
+        errors = self.session.errors.messages
+        for step in steps:
+            if isinstance(step.action, Quit):
+                return None
+            errors_before = len(errors)
+            failure: str | None = None
+            try:
+                await self.play(step)
+            except StepError as exc:
+                failure = f"line {step.line}: {exc}"
+            await asyncio.sleep(0)
+            self.player.feed.flush()
+            if failure is None and len(errors) > errors_before:
+                failure = f"line {step.line}: the bot raised an error: {errors[errors_before]}"
+            if failure is not None:
+                return failure
+        return None
+
     async def expect(self, wanted: str) -> None:
         user, needle, floor = self.session.user, wanted.casefold(), self.player.floor
 
@@ -133,20 +153,7 @@ async def play_script(
         runner = ScriptRunner(session, player)
         feed.write(render.note(f"playing {name} as {options.user_name} (timers ×{options.speed:g})", style=style))
         await player.start()
-        for step in steps:
-            if isinstance(step.action, Quit):
-                break
-            errors_before = len(session.errors.messages)
-            try:
-                await runner.play(step)
-            except StepError as exc:
-                failure = f"line {step.line}: {exc}"
-            await asyncio.sleep(0)
-            feed.flush()
-            if failure is None and len(session.errors.messages) > errors_before:
-                failure = f"line {step.line}: the bot raised an error: {session.errors.messages[errors_before]}"
-            if failure is not None:
-                break
+        failure = await runner.run(steps)
         accounted = len(session.errors.messages)
         feed.flush()
     if failure is None and len(session.errors.messages) > accounted:

@@ -24,7 +24,7 @@ from bot.preview.inputs import PreviewCommand, SendText, TapLabel, TapNumber, pa
 from bot.preview.main import run_preview
 from bot.preview.player import Player
 from bot.preview.render import Style, bubble
-from bot.preview.script import ScriptRunner, Step, play_script
+from bot.preview.script import ScriptRunner, Step, parse_script, play_script
 from bot.preview.session import PreviewOptions, PreviewSession
 from bot.preview.terminal import ThreadedReader, chat
 from bot.ui.message import Attachment, OutgoingMessage
@@ -106,6 +106,18 @@ async def test_an_unmet_expect_and_unknown_labels_fail_with_their_line(options: 
     code, transcript = await play(["/start", "[Midnight]"], dataclasses.replace(short, fresh=True))
     assert code == 1
     assert "line 2: no button [Midnight] (last message with buttons, #4: 1 06:30, 2 07:00," in transcript
+
+
+async def test_a_bot_error_fails_the_script_at_its_line(options: PreviewOptions) -> None:
+    out = io.StringIO()
+    async with PreviewSession(options) as session:
+        feed = EventFeed(session, out, Style(color=False))
+        runner = ScriptRunner(session, Player(session, feed, echo=True))
+        session.standin.faults.add("sendMessage", "server_error")  # the greeting fails: the handler raises
+        failure = await runner.run(parse_script(["# a comment", "/start", "/help"]))
+    assert failure is not None
+    assert failure.startswith("line 2: the bot raised an error: bot.handlers.common: error while handling Update")
+    assert "! the bot logged an error" in out.getvalue()
 
 
 async def test_tap_by_message_and_button_number(options: PreviewOptions) -> None:
