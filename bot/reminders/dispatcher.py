@@ -20,7 +20,14 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
 from bot.reminders.pacing import RatePacer
-from bot.reminders.queue import ClaimedReminder, Outcome, claim_ready, materialize_due, record_outcomes
+from bot.reminders.queue import (
+    ClaimedReminder,
+    Outcome,
+    claim_ready,
+    materialize_due,
+    record_outcomes,
+    release_claims,
+)
 from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
@@ -43,8 +50,14 @@ class ReminderDispatcher:
         self._lock = asyncio.Lock()
         self._stopping = False
         self._job: Any = None
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    def _should_stop(self) -> bool:
+        """Shutting down: the application stops running before it waits for jobs, so a fan-out ends early."""
+        return self._stopping or (self._application is not None and not self._application.running)
 
     async def start(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._application = application
         job_queue = application.job_queue
         if job_queue is None:
             raise RuntimeError("the reminder dispatcher needs python-telegram-bot[job-queue]")
@@ -75,7 +88,6 @@ class ReminderDispatcher:
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due at `now` (default: the clock); the number of reminders sent."""
         async with self._lock:
-            self._stopping = False
             return await self._run(now)
 
     async def _run(self, fixed_now: datetime | None) -> int:
@@ -90,7 +102,7 @@ class ReminderDispatcher:
             if handled == 0:
                 break
         sent = 0
-        while not self._stopping:
+        while not self._should_stop():
             now = fixed_now or self.ctx.clock.now()
             async with self.ctx.db.unit_of_work() as uow:
                 batch = await claim_ready(
@@ -118,7 +130,7 @@ class ReminderDispatcher:
 
         async def worker() -> None:
             nonlocal sent
-            while not queue.empty() and not self._stopping:
+            while not queue.empty() and not self._should_stop():
                 claimed = queue.get_nowait()
                 outcome = await self._deliver(claimed)
                 sent += outcome.status == "sent"
@@ -131,6 +143,11 @@ class ReminderDispatcher:
             await asyncio.gather(*workers)
         finally:
             await flush()
+            unsent = [queue.get_nowait().delivery_id for _ in range(queue.qsize())]
+            if unsent:
+                async with self.ctx.db.unit_of_work() as uow:
+                    await release_claims(uow.session, unsent)
+                log.info("shutting down: %d claimed reminders released for the next start", len(unsent))
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
@@ -113,7 +113,7 @@ async def materialize_due(
             index_elements=["user_id", "slot", "local_date"]
         )
         await session.execute(insert, deliveries)
-    slots = ReminderSlot.__table__
+    slots = cast(Table, ReminderSlot.__table__)
     await session.execute(
         update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
         slot_updates,
@@ -228,7 +228,7 @@ async def record_outcomes(
     """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
     sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
     if sent:
-        deliveries = ReminderDelivery.__table__
+        deliveries = cast(Table, ReminderDelivery.__table__)
         await session.execute(
             update(deliveries)
             .where(deliveries.c.id == bindparam("b_id"))
@@ -265,5 +265,16 @@ async def record_outcomes(
             update(ReminderSlot)
             .where(ReminderSlot.user_id.in_(blocked_users))
             .values(next_due_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release_claims(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
+            .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
             .execution_options(synchronize_session=False)
         )
