@@ -1,0 +1,92 @@
+"""Events fed to the routine walkthrough machine (`bot.domain.routine_machine.transition`).
+
+Events that carry `seq` come from buttons or timers that were created for one particular state; the machine
+treats them as stale unless `seq` equals the current `RoutineState.seq`. Pure data, stdlib only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TimerKind(StrEnum):
+    """What an armed timer means when it fires."""
+
+    TICK = "tick"  # refresh the live message (seconds left)
+    HALFWAY = "halfway"  # the halfway point of a hold (a live-message refresh that carries the halfway cue)
+    HOLD_END = "hold_end"  # a hold is over
+    REST_END = "rest_end"  # a rest between reps is over
+
+
+@dataclass(frozen=True, slots=True)
+class Begin:
+    """Start the walkthrough (from the NEW phase only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The Done/Next button: start a hold, finish an untimed step, end a hold or rest early, or go on after
+    switching sides."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Skip the rest of the current step on this side (or skip a closing question)."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Pause a running hold or rest."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Resume a paused hold or rest with the time that was left."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """End the walkthrough now."""
+
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimerFired:
+    """A timer armed by a `ScheduleTimer(kind, after_seconds, seq)` effect has fired."""
+
+    seq: int
+    kind: TimerKind
+
+
+@dataclass(frozen=True, slots=True)
+class AfterRating:
+    """The stiffness rating after the stretch, 0-10."""
+
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class TighterSide:
+    """Which side felt tighter: one of the routine's sides (normally "left"/"right") or "same"."""
+
+    side: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restore:
+    """Sent after a restart (or whenever the view was lost): re-emit what rebuilds the user's view and re-arm
+    the pending timer. Never changes the state."""
+
+
+Event = Begin | Done | Skip | Pause | Resume | Stop | TimerFired | AfterRating | TighterSide | Restore
+SeqEvent = Done | Skip | Pause | Resume | Stop | TimerFired
