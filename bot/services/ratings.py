@@ -86,6 +86,14 @@ def local_today(user: User, now: datetime, fallback_timezone: str = DEFAULT_TIME
     return now.astimezone(resolve_zone(user.timezone or fallback_timezone)).date()
 
 
+async def user_today(
+    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE
+) -> date | None:
+    """The user's local date at `now`; None for an unknown user."""
+    user = await uow.users.get(user_id)
+    return local_today(user, now, fallback_timezone) if user is not None else None
+
+
 async def save_rating(
     uow: UnitOfWork,
     *,
