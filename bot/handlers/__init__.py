@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import common, onboarding, progress, ratings, text
+from bot.handlers import common, data, onboarding, progress, ratings, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -17,6 +17,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     onboarding.register(application)
     ratings.register(application)
     progress.register(application)
+    data.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages
     application.add_error_handler(common.on_error)

@@ -79,7 +79,7 @@ def test_done_skipped_and_average_are_drawn() -> None:
 
 
 def test_empty_and_full_extremes_render() -> None:
-    full = {day: 10.0 for day in DAYS}
-    zero = {day: 0.0 for day in DAYS}
+    full = dict.fromkeys(DAYS, 10.0)
+    zero = dict.fromkeys(DAYS, 0.0)
     for chart in (data({}), data(full, zero, average_before=full, done=frozenset(DAYS))):
         assert png_size(render_progress_png(chart)) == (WIDTH_PX, HEIGHT_PX)
