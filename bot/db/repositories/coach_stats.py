@@ -26,14 +26,6 @@ class CoachStatsQueries:
         statement = select(RoutineSession.id, RoutineSession.status).where(RoutineSession.started_at >= since)
         return [(int(row[0]), str(row[1])) for row in (await self.session.execute(statement)).all()]
 
-    async def finished_since(self, since: datetime) -> int:
-        statement = (
-            select(func.count())
-            .select_from(RoutineSession)
-            .where(RoutineSession.status == "finished", RoutineSession.finished_at >= since)
-        )
-        return int((await self.session.execute(statement)).scalar_one())
-
     async def session_ratings(self, session_ids: list[int]) -> list[tuple[int, str, float]]:
         """(session id, kind, value) of the before/after ratings of these sessions."""
         if not session_ids:
