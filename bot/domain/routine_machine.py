@@ -251,13 +251,9 @@ def _get_phase(value: object) -> Phase:
         raise ValueError(f"unknown phase {value!r}") from None
 
 
-def initial_state(
-    routine: Routine, gentle: bool = False, *, tick_seconds: int = DEFAULT_TICK_SECONDS
-) -> RoutineState:
+def initial_state(routine: Routine, gentle: bool = False, *, tick_seconds: int = DEFAULT_TICK_SECONDS) -> RoutineState:
     """A walkthrough that waits for Begin. `tick_seconds` is raised to 5 if lower."""
-    return RoutineState(
-        routine_id=routine.id, gentle=gentle, tick_seconds=max(MIN_TICK_SECONDS, tick_seconds)
-    )
+    return RoutineState(routine_id=routine.id, gentle=gentle, tick_seconds=max(MIN_TICK_SECONDS, tick_seconds))
 
 
 @dataclass(frozen=True, slots=True)

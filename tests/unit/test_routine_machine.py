@@ -135,9 +135,7 @@ def timers(effects: list[Effect]) -> list[ScheduleTimer]:
     return [effect for effect in effects if isinstance(effect, ScheduleTimer)]
 
 
-def fire(
-    state: RoutineState, effects: list[Effect], routine: Routine = PIGEON
-) -> tuple[RoutineState, list[Effect]]:
+def fire(state: RoutineState, effects: list[Effect], routine: Routine = PIGEON) -> tuple[RoutineState, list[Effect]]:
     """Fire the one timer the last transition armed."""
     (timer,) = timers(effects)
     return transition(routine, state, TimerFired(timer.seq, timer.kind))
@@ -576,9 +574,7 @@ def test_paused_skip_goes_on() -> None:
         (Phase.ASK_AFTER_RATING, Done),
     ],
 )
-def test_events_that_make_no_sense_are_ignored(
-    phase: Phase, event_type: type[Done | Skip | Pause | Resume]
-) -> None:
+def test_events_that_make_no_sense_are_ignored(phase: Phase, event_type: type[Done | Skip | Pause | Resume]) -> None:
     state = at_phase(phase)
     unchanged(state, *step(state, event_type(state.seq)), Ignored(IgnoreReason.WRONG_PHASE))
 
@@ -1049,9 +1045,7 @@ def event_for(draw: st.DrawFn, state: RoutineState) -> Event:
     gentle=st.booleans(),
     tick=st.integers(1, 20),
 )
-def test_random_events_never_break_the_machine(
-    data: st.DataObject, routine: Routine, gentle: bool, tick: int
-) -> None:
+def test_random_events_never_break_the_machine(data: st.DataObject, routine: Routine, gentle: bool, tick: int) -> None:
     state = initial_state(routine, gentle, tick_seconds=tick)
     for _ in range(data.draw(st.integers(1, 120))):
         event = data.draw(event_for(state))

@@ -164,9 +164,7 @@ def test_rolling_average() -> None:
         rolling_average(points, window_days=0)
 
 
-point_lists = st.lists(
-    st.tuples(st.integers(-60, 0).map(d), st.integers(0, 20).map(lambda n: n / 2)), max_size=40
-)
+point_lists = st.lists(st.tuples(st.integers(-60, 0).map(d), st.integers(0, 20).map(lambda n: n / 2)), max_size=40)
 
 
 @given(point_lists, st.integers(1, 30))
