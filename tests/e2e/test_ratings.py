@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 import pytest
@@ -135,3 +136,15 @@ async def test_foreign_and_forged_rating_buttons_change_nothing(
         answer = await user.answer_to(query)
         assert answer.text is not None
     assert [(r.id, r.value) for r in await ratings_of(ready)] == [(rating.id, 6.0)]
+
+
+async def test_logs_never_contain_rating_values(user: ChatUser, ready: App, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
+    confirmation = await reply_to(user, "my back is a 7.5 today")
+    await user.tap("Change", message=confirmation)
+    scale = await user.next_message()
+    await user.tap("3", message=scale)
+    await user.next_message()
+    messages = [record.getMessage() for record in caplog.records if record.name.startswith("bot.")]
+    assert any("rating" in message for message in messages)
+    assert not [m for m in messages if "7.5" in m or "3/10" in m or "value" in m]
