@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
@@ -113,7 +113,7 @@ async def materialize_due(
             index_elements=["user_id", "slot", "local_date"]
         )
         await session.execute(insert, deliveries)
-    slots = ReminderSlot.__table__
+    slots = cast(Table, ReminderSlot.__table__)
     await session.execute(
         update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
         slot_updates,
@@ -228,7 +228,7 @@ async def record_outcomes(
     """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
     sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
     if sent:
-        deliveries = ReminderDelivery.__table__
+        deliveries = cast(Table, ReminderDelivery.__table__)
         await session.execute(
             update(deliveries)
             .where(deliveries.c.id == bindparam("b_id"))
