@@ -30,7 +30,7 @@ async def control_errors(request: web.Request, handler: Handler) -> web.StreamRe
 
 
 def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
-    """POST updates|reset|faults|blocked, GET stats|messages|updates under `/_control/`."""
+    """POST updates|reset|faults|blocked|chats, GET stats|messages|updates under `/_control/`."""
     app.middlewares.append(control_errors)
 
     async def inject_update(request: web.Request) -> web.Response:
@@ -82,6 +82,7 @@ def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
             retry_after=int(body.get("retry_after", 1)),
             delay=float(body.get("delay", 10.0)),
             apply=bool(body.get("apply", False)),
+            after=int(body.get("after", 0)),
         )
         return web.json_response({"ok": True, "result": {"kind": fault.kind, "times": fault.times}})
 
@@ -90,6 +91,14 @@ def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
         user = updates.make_user(int(body["user_id"]), str(body.get("first_name", "Alex")))
         updates.set_blocked(standin.state, user, bool(body.get("blocked", True)))
         return web.json_response({"ok": True, "result": True})
+
+    async def chats(request: web.Request) -> web.Response:
+        """Users who have talked to the bot before (so it may write to them), created silently, in bulk."""
+        body: dict[str, Any] = await request.json()
+        ids = [int(user_id) for user_id in body["user_ids"]]
+        for user_id in ids:
+            standin.state.ensure_chat(updates.make_user(user_id, str(body.get("first_name", "Alex"))))
+        return web.json_response({"ok": True, "result": len(ids)})
 
     async def messages(request: web.Request) -> web.Response:
         chat_id = request.query.get("chat_id")
@@ -106,4 +115,5 @@ def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
     app.router.add_post("/_control/reset", reset)
     app.router.add_post("/_control/faults", faults)
     app.router.add_post("/_control/blocked", blocked)
+    app.router.add_post("/_control/chats", chats)
     app.router.add_get("/_control/messages", messages)

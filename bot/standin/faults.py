@@ -11,7 +11,8 @@ FAULT_KINDS: tuple[FaultKind, ...] = ("retry_after", "server_error", "timeout", 
 
 @dataclass
 class Fault:
-    """One armed fault. It matches calls of `method` (None = any) to `chat_id` (None = any chat).
+    """One armed fault. It matches calls of `method` (None = any) to `chat_id` (None = any chat), after letting
+    the first `after` matching calls through untouched (e.g. "the 500th send times out").
 
     - retry_after: 429 with `parameters.retry_after = retry_after`
     - server_error: 502 "Bad Gateway"
@@ -26,7 +27,9 @@ class Fault:
     retry_after: int = 1
     delay: float = 10.0
     apply: bool = False
+    after: int = 0
     hits: int = field(default=0)
+    passed: int = field(default=0)
 
     @property
     def remaining(self) -> int:
@@ -56,19 +59,25 @@ class FaultRegistry:
         retry_after: int = 1,
         delay: float = 10.0,
         apply: bool = False,
+        after: int = 0,
     ) -> Fault:
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {FAULT_KINDS}")
         if retry_after < 1:
             raise ValueError("retry_after must be >= 1 (Telegram sends whole seconds)")
-        fault = Fault(kind, method, times, chat_id, retry_after, delay, apply)
+        if after < 0:
+            raise ValueError("after must be >= 0")
+        fault = Fault(kind, method, times, chat_id, retry_after, delay, apply, after)
         self._faults.append(fault)
         return fault
 
     def take(self, method: str, chat_id: int | None) -> Fault | None:
-        """The first armed fault matching this call, with its hit counted."""
+        """The first armed fault matching this call, with its hit counted (None while it lets calls through)."""
         for fault in self._faults:
             if fault.matches(method, chat_id):
+                if fault.passed < fault.after:
+                    fault.passed += 1
+                    continue
                 fault.hits += 1
                 return fault
         return None

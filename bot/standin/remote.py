@@ -81,6 +81,7 @@ class RemoteStandIn:
         retry_after: int = 1,
         delay: float = 10.0,
         apply: bool = False,
+        after: int = 0,
     ) -> None:
         body = {
             "method": method,
@@ -90,8 +91,14 @@ class RemoteStandIn:
             "retry_after": retry_after,
             "delay": delay,
             "apply": apply,
+            "after": after,
         }
         await self._request("POST", "faults", json=body)
+
+    async def add_chats(self, user_ids: list[int]) -> int:
+        """Private chats with these users, as if each had sent /start long ago (no updates are queued)."""
+        result: int = await self._request("POST", "chats", json={"user_ids": user_ids})
+        return result
 
     async def messages(self, chat_id: int) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = await self._request("GET", "messages", params={"chat_id": str(chat_id)})

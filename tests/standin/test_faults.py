@@ -57,6 +57,20 @@ async def test_fault_matches_chat_id(bot: Bot, user: ChatUser, standin: BotApiSt
         await bot.send_message(2002, "nope")
 
 
+async def test_fault_on_any_method_after_n_successful_calls(user: ChatUser, standin: BotApiStandIn) -> None:
+    async with make_bot(standin) as bot:  # (initialising calls getMe)
+        fault = standin.faults.add(method=None, kind="server_error", after=2)
+        await bot.send_message(USER_ID, "one")
+        await bot.get_me()
+        with pytest.raises(NetworkError, match="Bad Gateway"):
+            await bot.send_message(USER_ID, "third call fails")
+        await bot.send_message(USER_ID, "then it works again")
+    assert (fault.passed, fault.hits, fault.remaining) == (2, 1, 0)
+    assert [m.text for m in user.messages] == ["one", "then it works again"]
+    with pytest.raises(ValueError, match="after"):
+        standin.faults.add(method=None, kind="timeout", after=-1)
+
+
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
 async def test_timeout_with_apply_delivers_but_client_times_out(
     kind: str, user: ChatUser, standin: BotApiStandIn

@@ -78,6 +78,13 @@ async def test_remote_round_trip(standin_process: str) -> None:
             }
         )
         assert (await remote.pending_updates())[-1]["message"]["text"] == "raw"
+        assert await remote.add_chats([501, 502]) == 2
+        assert (await bot.send_message(502, "known chat, no update queued")).chat.id == 502
+        await remote.add_fault(None, "server_error", after=1)
+        await bot.send_message(501, "first passes")
+        with pytest.raises(Exception, match="Bad Gateway"):
+            await bot.send_message(501, "second fails")
+        assert [u for u in await remote.pending_updates() if "message" in u][-1]["message"]["text"] == "raw"
         await remote.reset()
         assert (await remote.stats())["calls_per_method"] == {}
 
