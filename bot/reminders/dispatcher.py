@@ -34,7 +34,9 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500
-RECORD_BATCH = 100
+# At most this many finished sends are not yet recorded at any time: what a crash can repeat, besides the sends
+# in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends).
+RECORD_BATCH = 20
 MAX_ATTEMPTS = 5
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
@@ -66,7 +68,8 @@ class ReminderDispatcher:
             interval=self.ctx.settings.scheduler_tick_seconds,
             first=0.5,
             name="reminder-dispatcher",
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            # A second instance returns at once while a long fan-out runs (APScheduler would warn on every tick).
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 2},
         )
 
     async def stop(self) -> None:
@@ -80,6 +83,8 @@ class ReminderDispatcher:
             pass
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self._lock.locked():
+            return  # the previous tick is still sending; the next one picks up what became due meanwhile
         try:
             await self.run_once()
         except Exception:
@@ -114,34 +119,54 @@ class ReminderDispatcher:
         return sent
 
     async def _send_batch(self, batch: list[ClaimedReminder]) -> int:
+        """Send a claimed batch with `send_concurrency` workers, recording outcomes as they come.
+
+        At no time are more than RECORD_BATCH finished sends unrecorded (a worker waits for the record before its
+        next send), so a crash repeats at most RECORD_BATCH + send_concurrency - 1 reminders.
+        """
         queue: asyncio.Queue[ClaimedReminder] = asyncio.Queue()
         for claimed in batch:
             queue.put_nowait(claimed)
         outcomes: list[Outcome] = []
+        recording = 0  # outcomes in a transaction that has not committed yet
+        record_lock = asyncio.Lock()
         sent = 0
 
         async def flush() -> None:
-            if not outcomes:
-                return
-            pending = outcomes[:]
-            outcomes.clear()
-            async with self.ctx.db.unit_of_work() as uow:
-                await record_outcomes(uow.session, pending, self.ctx.clock.now())
+            nonlocal recording
+            async with record_lock:
+                if not outcomes:
+                    return
+                pending = outcomes[:]
+                outcomes.clear()
+                recording = len(pending)
+                try:
+                    async with self.ctx.db.unit_of_work() as uow:
+                        await record_outcomes(uow.session, pending, self.ctx.clock.now())
+                finally:
+                    recording = 0
 
         async def worker() -> None:
             nonlocal sent
             while not queue.empty() and not self._should_stop():
+                while len(outcomes) + recording >= RECORD_BATCH:
+                    await flush()  # waits for a running record, then records what is left
+                if queue.empty():
+                    break
                 claimed = queue.get_nowait()
                 outcome = await self._deliver(claimed)
                 sent += outcome.status == "sent"
                 outcomes.append(outcome)
-                if len(outcomes) >= RECORD_BATCH:
+                if len(outcomes) >= RECORD_BATCH // 2 and not record_lock.locked():
                     await flush()
 
         workers = [asyncio.create_task(worker()) for _ in range(self.ctx.settings.send_concurrency)]
         try:
             await asyncio.gather(*workers)
         finally:
+            for task in workers:  # after a failure, the others stop too (their sends are retried after the lease)
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
             await flush()
             unsent = [queue.get_nowait().delivery_id for _ in range(queue.qsize())]
             if unsent:

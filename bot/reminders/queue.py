@@ -5,8 +5,9 @@
    moves on to its next occurrence. Several days of downtime record each missed day (up to a week).
 2. `claim_ready`: pending deliveries whose time has come are leased to this process for a while (PostgreSQL:
    `FOR UPDATE SKIP LOCKED`, so several instances never claim the same one; SQLite: one writer at a time).
-3. After sending, `record_outcomes` marks them sent (or failed/blocked) in one batch. A crash before that leaves
-   the lease to expire, and the reminder is sent again: at-least-once, with duplicates bounded by what was in flight.
+3. After sending, `record_outcomes` marks them sent (or failed/blocked) in small batches. A crash before that
+   leaves the lease to expire, and the reminder is sent again: at-least-once, with duplicates bounded by the sends
+   in flight plus the dispatcher's RECORD_BATCH (see docs/guarantees.md).
 """
 
 from __future__ import annotations
