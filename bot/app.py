@@ -20,6 +20,7 @@ from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.routine.timers import RoutineTimers
 from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
@@ -69,6 +70,7 @@ def build_application(
     )
     ctx.options["migrate"] = migrate
     ctx.options["start_components"] = start_components
+    ctx.components.append(RoutineTimers(ctx))
     application.bot_data[CONTEXT_KEY] = ctx
     register_handlers(application)
     return application

@@ -13,13 +13,13 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.context import AppContext, app_context
-from bot.handlers import onboarding
+from bot.handlers import onboarding, routine
 from bot.ui.message import OutgoingMessage
 
 TextConsumer = Callable[[AppContext, Update], Awaitable[bool]]
 MAX_TEXT = 1000
 
-CONSUMERS: tuple[TextConsumer, ...] = (onboarding.consume_text,)
+CONSUMERS: tuple[TextConsumer, ...] = (onboarding.consume_text, routine.consume_text)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -78,9 +78,7 @@ async def save_rating(
     return RatingSaved(rating.id, value, kind, replaced=False, duplicate=False)
 
 
-async def needs_gentle_option(
-    uow: UnitOfWork, user_id: int, value: float, now: datetime, safety: SafetyFile
-) -> bool:
+async def needs_gentle_option(uow: UnitOfWork, user_id: int, value: float, now: datetime, safety: SafetyFile) -> bool:
     """True when `value` is at `safety.absolute` or above, or `safety.above_median` above the median of the
     user's ratings of the last `median_days` days (once there are `min_history` of them)."""
     if value >= safety.absolute:
