@@ -20,6 +20,8 @@ from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.handlers.reminders import send_reminder
+from bot.reminders.dispatcher import ReminderDispatcher
 from bot.routine.timers import RoutineTimers
 from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.sender import Sender
@@ -68,6 +70,7 @@ def build_application(
         clock=clock if clock is not None else SystemClock(),
         sender=Sender(application.bot),
     )
+    ctx.components.append(ReminderDispatcher(ctx, send_reminder))
     ctx.options["migrate"] = migrate
     ctx.options["start_components"] = start_components
     ctx.components.append(RoutineTimers(ctx))

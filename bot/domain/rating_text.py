@@ -110,9 +110,7 @@ def _normalize(text: str) -> str:
     lowered = re.sub(r"(?<=\d),(?=\d)", ".", lowered)  # decimal comma: 7,5
     lowered = re.sub(r"\bminus\s+", "-", lowered)
     lowered = re.sub(_ONE_AS_PRONOUN, " ", lowered)
-    lowered = re.sub(
-        r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", lambda m: str(_NUMBER_WORDS[m.group(1)]), lowered
-    )
+    lowered = re.sub(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", lambda m: str(_NUMBER_WORDS[m.group(1)]), lowered)
     lowered = _HALF.sub(r"\1.5", lowered)
     return lowered
 

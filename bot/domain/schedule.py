@@ -15,9 +15,11 @@ Daylight saving time rules:
   back over it, the reminder fires once, at the first occurrence (``fold=0``, still on summer time), and
   not again that date. Example: a 02:30 reminder in Europe/Berlin on the autumn change day fires at 02:30
   CEST (00:30 UTC), not at 02:30 CET an hour later.
-* **One per local date.** Every reminder fires on the local date it belongs to. In the rare case where a
-  skipped stretch of time crosses midnight, so the shifted time would land on the next date (for example
-  Pacific/Apia skipped all of 30 December 2011), that date simply has no reminder.
+* **One per local date.** Every reminder fires on the local date it belongs to, so there are never two on
+  one local date. In the rare case where a skipped stretch of time crosses midnight, so that the shifted
+  time would land on the next date, that date has no reminder. Examples: America/Nuuk springs forward
+  from 23:00 Saturday straight to 00:00 Sunday (since 2024), so a 23:30 reminder is skipped that one
+  Saturday; Pacific/Apia skipped all of 30 December 2011.
 
 Times are taken to the minute as given; any ``tzinfo`` or ``fold`` on the `time` passed in is ignored.
 """

@@ -9,12 +9,13 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import common, onboarding, routine, text
+from bot.handlers import common, onboarding, reminders, routine, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
     onboarding.register(application)
+    reminders.register(application)
     routine.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages

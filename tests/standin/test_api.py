@@ -71,9 +71,7 @@ async def test_html_parse_mode_gives_entities(bot: Bot, user: ChatUser) -> None:
         ("delete_missing", BadRequest, "Message to delete not found"),
     ],
 )
-async def test_telegram_errors(
-    bot: Bot, user: ChatUser, call: str, exc: type[Exception], message: str
-) -> None:
+async def test_telegram_errors(bot: Bot, user: ChatUser, call: str, exc: type[Exception], message: str) -> None:
     sent = await bot.send_message(USER_ID, "hello")
     calls = {
         "edit_missing": lambda: bot.edit_message_text("x", chat_id=USER_ID, message_id=999),

@@ -16,9 +16,7 @@ from tests.standin.conftest import TOKEN, USER_ID, make_bot
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
-async def test_retry_after_fault_and_early_retry_is_recorded(
-    bot: Bot, user: ChatUser, standin: BotApiStandIn
-) -> None:
+async def test_retry_after_fault_and_early_retry_is_recorded(bot: Bot, user: ChatUser, standin: BotApiStandIn) -> None:
     standin.faults.add(method="sendMessage", kind="retry_after", retry_after=3)
     with pytest.raises(RetryAfter) as info:
         await bot.send_message(USER_ID, "first")
@@ -41,9 +39,7 @@ async def test_client_that_waits_out_retry_after_is_not_early(user: ChatUser, st
     assert [r.status for r in standin.calls("sendMessage")] == [429, 200]
 
 
-async def test_server_error_fault_expires_after_times(
-    bot: Bot, user: ChatUser, standin: BotApiStandIn
-) -> None:
+async def test_server_error_fault_expires_after_times(bot: Bot, user: ChatUser, standin: BotApiStandIn) -> None:
     fault = standin.faults.add(method="sendMessage", kind="server_error", times=2)
     for _ in range(2):
         with pytest.raises(NetworkError, match="Bad Gateway"):

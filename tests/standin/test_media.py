@@ -26,9 +26,7 @@ async def test_photo_upload_reports_png_size(bot: Bot, user: ChatUser, standin: 
     assert again.photo[-1].file_unique_id == full.file_unique_id
 
 
-async def test_document_upload_keeps_name_type_and_bytes(
-    bot: Bot, user: ChatUser, standin: BotApiStandIn
-) -> None:
+async def test_document_upload_keeps_name_type_and_bytes(bot: Bot, user: ChatUser, standin: BotApiStandIn) -> None:
     data = b"day,before,after\n1,6,4\n"
     sent = await bot.send_document(USER_ID, InputFile(data, filename="ratings.csv"))
     document = sent.document

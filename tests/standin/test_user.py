@@ -34,9 +34,7 @@ async def test_tap_substring_match_and_errors_list_buttons(bot: Bot, user: ChatU
     await user.tap("stiff 7")  # unique, case-insensitive substring
     with pytest.raises(AssertionError, match=r"ambiguous.*Stiff 7.*Stiff 3"):
         await user.tap("stiff")
-    with pytest.raises(
-        AssertionError, match=r"no button 'Nope'; visible buttons:\n.*\[😣 Stiff 7\] \[🙂 Stiff 3\]"
-    ):
+    with pytest.raises(AssertionError, match=r"no button 'Nope'; visible buttons:\n.*\[😣 Stiff 7\] \[🙂 Stiff 3\]"):
         await user.tap("Nope")
 
 

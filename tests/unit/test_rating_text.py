@@ -123,9 +123,7 @@ def spell(value: float, comma: bool) -> str:
 @given(
     half_points,
     st.booleans(),
-    st.sampled_from(
-        ["{}", " {} ", "{}/10", "{} / 10", "{} out of 10", "stiffness: {}", "my back is a {} today"]
-    ),
+    st.sampled_from(["{}", " {} ", "{}/10", "{} / 10", "{} out of 10", "stiffness: {}", "my back is a {} today"]),
 )
 def test_half_points_read_back(value: float, comma: bool, template: str) -> None:
     assert parse_rating(template.format(spell(value, comma))) == RatingParse(RatingKind.OK, value)

@@ -1,0 +1,48 @@
+"""Texts of the daily reminders and their settings: snooze, skip, pause, resume, stop, second reminder."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, tuple[str, ...]] = {
+    "reminder.morning": ("minutes",),
+    "reminder.second": ("minutes",),
+    "reminder.late_note": ("time",),
+    "reminder.snoozed": ("time",),
+    "reminder.snooze_limit": ("count",),
+    "reminder.skip_ask_reason": (),
+    "reminder.skipped": ("reason", "next_when"),
+    "reminder.skipped_no_reason": ("next_when",),
+    "reminder.handled": (),
+    "reminder.old": (),
+    "reminder.starting": (),
+    "skip_reasons.flare_up": (),
+    "skip_reasons.travelling": (),
+    "skip_reasons.ill": (),
+    "skip_reasons.no_time": (),
+    "skip_reasons.other": (),
+    "skip_reasons.none": (),
+    "buttons.start": (),
+    "buttons.snooze": ("minutes",),
+    "buttons.skip_today": (),
+    "buttons.second_reminder": (),
+    "buttons.snooze_length": (),
+    "buttons.pause": (),
+    "buttons.off": (),
+    "buttons.minutes": ("minutes",),
+    "buttons.pause_days": ("days",),
+    "buttons.pause_one_day": (),
+    "buttons.pause_until_resume": (),
+    "pause.ask": (),
+    "pause.done": ("until", "next_when"),
+    "pause.done_indefinitely": (),
+    "pause.invalid": (),
+    "resume.done": ("next_when",),
+    "resume.not_paused": ("next_when",),
+    "stop.done": (),
+    "settings.second_ask": (),
+    "settings.second_set": ("time", "next_when"),
+    "settings.second_removed": ("next_when",),
+    "settings.snooze_ask": (),
+    "settings.snooze_set": ("minutes",),
+}
+
+SAMPLES: dict[str, str] = {"minutes": "5", "count": "3", "reason": "travelling", "days": "3"}

@@ -1,0 +1,280 @@
+"""The reminder queue in the database, in set-based SQL (no ORM objects per reminder: 10,000 due at once is normal).
+
+1. `materialize_due`: every slot whose `next_due_at` has come gets a delivery row for its local date (unique per
+   user, slot and local date, so never two), or a "missed" row if it is older than the catch-up window; the slot
+   moves on to its next occurrence. Several days of downtime record each missed day (up to a week).
+2. `claim_ready`: pending deliveries whose time has come are leased to this process for a while (PostgreSQL:
+   `FOR UPDATE SKIP LOCKED`, so several instances never claim the same one; SQLite: one writer at a time).
+3. After sending, `record_outcomes` marks them sent (or failed/blocked) in one batch. A crash before that leaves
+   the lease to expire, and the reminder is sent again: at-least-once, with duplicates bounded by what was in flight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.db.models import ReminderDelivery, ReminderSlot, User
+from bot.db.session import AsyncSession
+from bot.domain.schedule import local_date_at, next_occurrence_respecting_pause
+from bot.domain.timezones import UnknownTimezone, resolve_zone
+
+MAX_MISSED_DAYS = 7
+PAUSED_INDEFINITELY = date(9999, 12, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedReminder:
+    delivery_id: int
+    user_id: int
+    chat_id: int
+    slot: int
+    local_date: date
+    due_at: datetime
+    snoozes: int
+    snooze_minutes: int
+    late: bool
+    timezone: str | None
+
+
+def _insert(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+def _zone(name: str | None, default: str) -> Any:
+    try:
+        return resolve_zone(name or default)
+    except UnknownTimezone:
+        return resolve_zone(default)
+
+
+async def materialize_due(
+    session: AsyncSession, now: datetime, *, catch_up: timedelta, default_timezone: str, limit: int = 5000
+) -> int:
+    """Turn due slots into delivery rows and advance the slots; the number of slots handled."""
+    statement = (
+        select(
+            ReminderSlot.id,
+            ReminderSlot.user_id,
+            ReminderSlot.slot,
+            ReminderSlot.local_time,
+            ReminderSlot.next_due_at,
+            User.timezone,
+            User.paused_until,
+            User.status,
+        )
+        .join(User, User.id == ReminderSlot.user_id)
+        .where(ReminderSlot.next_due_at <= now)
+        .order_by(ReminderSlot.next_due_at)
+        .limit(limit)
+    )
+    if _is_postgres(session):
+        statement = statement.with_for_update(of=ReminderSlot, skip_locked=True)
+    rows = (await session.execute(statement)).all()
+    if not rows:
+        return 0
+    deliveries: list[dict[str, Any]] = []
+    slot_updates: list[dict[str, Any]] = []
+    for slot_id, user_id, slot, local_time, due, timezone, paused_until, status in rows:
+        zone = _zone(timezone, default_timezone)
+        next_due: datetime | None = due
+        for _ in range(MAX_MISSED_DAYS):
+            if next_due is None or next_due > now:
+                break
+            if status == "active":
+                missed = now - next_due > catch_up
+                deliveries.append(
+                    {
+                        "user_id": user_id,
+                        "slot": slot,
+                        "local_date": local_date_at(next_due, zone),
+                        "due_at": next_due,
+                        "send_after": next_due,
+                        "status": "missed" if missed else "pending",
+                        "attempts": 0,
+                        "snoozes": 0,
+                    }
+                )
+            next_due = _advance(local_time, zone, next_due, paused_until, status)
+        if next_due is not None and next_due <= now:  # more than a week behind: start again from now
+            next_due = _advance(local_time, zone, now, paused_until, status)
+        slot_updates.append({"b_id": slot_id, "b_next": next_due})
+    if deliveries:
+        insert = _insert(session)(ReminderDelivery).on_conflict_do_nothing(
+            index_elements=["user_id", "slot", "local_date"]
+        )
+        await session.execute(insert, deliveries)
+    slots = cast(Table, ReminderSlot.__table__)
+    await session.execute(
+        update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
+        slot_updates,
+    )
+    return len(rows)
+
+
+def _advance(local_time: time, zone: Any, after: datetime, paused_until: date | None, status: str) -> datetime | None:
+    if status != "active" or paused_until == PAUSED_INDEFINITELY:
+        return None
+    return next_occurrence_respecting_pause(local_time, zone, after, paused_until)
+
+
+async def claim_ready(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    lease: timedelta,
+    catch_up: timedelta,
+    limit: int,
+    max_attempts: int = 5,
+) -> list[ClaimedReminder]:
+    """Lease up to `limit` pending deliveries whose time has come; too-late ones become "missed" instead."""
+    statement = (
+        select(
+            ReminderDelivery.id,
+            ReminderDelivery.user_id,
+            User.chat_id,
+            ReminderDelivery.slot,
+            ReminderDelivery.local_date,
+            ReminderDelivery.due_at,
+            ReminderDelivery.send_after,
+            ReminderDelivery.snoozes,
+            User.snooze_minutes,
+            User.status,
+            ReminderDelivery.attempts,
+            User.timezone,
+        )
+        .join(User, User.id == ReminderDelivery.user_id)
+        .where(
+            ReminderDelivery.status == "pending",
+            ReminderDelivery.send_after <= now,
+            or_(ReminderDelivery.lease_until.is_(None), ReminderDelivery.lease_until < now),
+        )
+        .order_by(ReminderDelivery.send_after)
+        .limit(limit)
+    )
+    if _is_postgres(session):
+        statement = statement.with_for_update(of=ReminderDelivery, skip_locked=True)
+    rows = (await session.execute(statement)).all()
+    claimed: list[ClaimedReminder] = []
+    missed: list[int] = []
+    cancelled: list[int] = []
+    failed: list[int] = []
+    for row in rows:
+        (
+            delivery_id,
+            user_id,
+            chat_id,
+            slot,
+            local_date,
+            due_at,
+            send_after,
+            snoozes,
+            snooze_minutes,
+            status,
+            tries,
+            zone,
+        ) = row
+        if status != "active":
+            cancelled.append(delivery_id)
+        elif tries >= max_attempts:
+            failed.append(delivery_id)
+        elif now - send_after > catch_up:
+            missed.append(delivery_id)
+        else:
+            late = now - send_after > timedelta(minutes=5)
+            claimed.append(
+                ClaimedReminder(
+                    delivery_id, user_id, chat_id, slot, local_date, due_at, snoozes, snooze_minutes, late, zone
+                )
+            )
+    if claimed:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_([c.delivery_id for c in claimed]))
+            .values(lease_until=now + lease, attempts=ReminderDelivery.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+    for ids, status_value in ((missed, "missed"), (cancelled, "cancelled"), (failed, "failed")):
+        if ids:
+            await session.execute(
+                update(ReminderDelivery)
+                .where(ReminderDelivery.id.in_(ids))
+                .values(status=status_value, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+    return claimed
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    delivery_id: int
+    user_id: int
+    status: str  # sent | blocked | retry | failed
+    message_id: int | None = None
+
+
+async def record_outcomes(
+    session: AsyncSession, outcomes: list[Outcome], now: datetime, *, retry_after: timedelta = timedelta(seconds=30)
+) -> None:
+    """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
+    sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
+    if sent:
+        deliveries = cast(Table, ReminderDelivery.__table__)
+        await session.execute(
+            update(deliveries)
+            .where(deliveries.c.id == bindparam("b_id"))
+            .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None),
+            sent,
+        )
+    retry = [o.delivery_id for o in outcomes if o.status == "retry"]
+    if retry:  # claimed again once the lease runs out
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(retry))
+            .values(lease_until=now + retry_after)
+            .execution_options(synchronize_session=False)
+        )
+    gone = [o for o in outcomes if o.status in ("blocked", "failed")]
+    for status_value in ("blocked", "failed"):
+        ids = [o.delivery_id for o in gone if o.status == status_value]
+        if ids:
+            await session.execute(
+                update(ReminderDelivery)
+                .where(ReminderDelivery.id.in_(ids))
+                .values(status="cancelled" if status_value == "blocked" else "failed", lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+    blocked_users = sorted({o.user_id for o in outcomes if o.status == "blocked"})
+    if blocked_users:
+        await session.execute(
+            update(User)
+            .where(User.id.in_(blocked_users))
+            .values(status="blocked", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            update(ReminderSlot)
+            .where(ReminderSlot.user_id.in_(blocked_users))
+            .values(next_due_at=None)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def release_claims(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
+            .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
