@@ -9,7 +9,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import common, onboarding, reminders, routine, text
+from bot.handlers import admin, common, data, onboarding, progress, ratings, reminders, routine, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -17,6 +17,10 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     onboarding.register(application)
     reminders.register(application)
     routine.register(application)
+    ratings.register(application)
+    progress.register(application)
+    data.register(application)
+    admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages
     application.add_error_handler(common.on_error)
