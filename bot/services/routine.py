@@ -44,6 +44,7 @@ from bot.domain.routine_model import Routine
 from bot.domain.schedule import local_date_at
 from bot.domain.timezones import resolve_zone
 from bot.services.ratings import RatingSource, needs_gentle_option, save_rating
+from bot.services.skips import mark_reminder_skipped, record_skip
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +308,10 @@ async def answer_gentle(
         return Outcome(OutcomeKind.IGNORED, session_id=session_id, user_id=user_id, chat_id=chat_id)
     routine = content.routine(session.routine_id)
     if choice == "skip":
+        # Too stiff today: a day skipped for a flare-up, which does not break the streak.
         _close(session, "stopped", now)
+        await record_skip(uow, user_id, session.local_date, "flare_up", now)
+        await mark_reminder_skipped(uow, session.delivery_id)
         return _outcome(OutcomeKind.SKIPPED_TODAY, session, chat_id, routine)
     return await _begin(
         uow, content, session, chat_id, gentle=choice == "gentle", now=now, pacing=pacing, before=before.value

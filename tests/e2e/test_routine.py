@@ -18,7 +18,7 @@ from bot.app import build_application
 from bot.cli import main as cli_main
 from bot.config import DEFAULT_CONTENT_DIR, Settings
 from bot.context import CONTEXT_KEY, AppContext
-from bot.db.models import Rating, RoutineSession
+from bot.db.models import Rating, RoutineSession, SkippedDay
 from bot.domain.clock import FakeClock
 from bot.handlers.routine import begin_routine
 from bot.standin import BotApiStandIn, ChatUser
@@ -26,6 +26,7 @@ from bot.standin.harness import running
 from bot.standin.state import ChatEvent
 from bot.standin.user import BotMessage
 from tests.conftest import START
+from tests.e2e.helpers import rows
 
 App = Application[Any, Any, Any, Any, Any, Any]
 
@@ -210,6 +211,9 @@ async def test_skip_today_at_the_gentle_offer(user: ChatUser, app: App) -> None:
     await expect(user, "Rest is fine too")
     (session,) = await sessions_of(app)
     assert session.status == "stopped"
+    # A day skipped because of a flare-up: stored with its reason, so the streak is not broken.
+    (skip,) = await rows(app, SkippedDay, user_id=1001)
+    assert (skip.local_date, skip.reason) == (session.local_date, "flare_up")
 
 
 # --- skip, pause/resume, stop -----------------------------------------------------------------------
