@@ -9,13 +9,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, data, onboarding, progress, ratings, reminders, text
+from bot.handlers import admin, common, data, onboarding, progress, ratings, reminders, routine, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
     onboarding.register(application)
     reminders.register(application)
+    routine.register(application)
     ratings.register(application)
     progress.register(application)
     data.register(application)

@@ -14,6 +14,7 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain.schedule import local_date_at
 from bot.domain.timezones import resolve_zone
 from bot.services.scheduling import PAUSED_INDEFINITELY, SECOND, earliest_due, reschedule
+from bot.services.skips import record_skip
 
 MAX_SNOOZES = 3
 MAX_PAUSE_DAYS = 90
@@ -107,7 +108,7 @@ async def skip(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -
         return Refused("handled")
     delivery.status = "skipped"
     delivery.lease_until = None
-    await _upsert_skip(uow, user_id, delivery.local_date, None, now)
+    await record_skip(uow, user_id, delivery.local_date, None, now)
     return Skipped(delivery.id, delivery.message_id)
 
 
@@ -127,16 +128,6 @@ async def skip_reason(
     day.reason = reason
     slots = await uow.reminders.slots_of(user_id)
     return Scheduled(earliest_due(slots), user.timezone)
-
-
-async def _upsert_skip(uow: UnitOfWork, user_id: int, local_date: date, reason: str | None, now: datetime) -> None:
-    statement = select(SkippedDay).where(SkippedDay.user_id == user_id, SkippedDay.local_date == local_date)
-    row = (await uow.session.execute(statement)).scalar_one_or_none()
-    if row is None:
-        uow.session.add(SkippedDay(user_id=user_id, local_date=local_date, reason=reason, created_at=now))
-    elif reason is not None:
-        row.reason = reason
-    await uow.flush()
 
 
 async def _onboarded(uow: UnitOfWork, user_id: int) -> User | None:

@@ -71,7 +71,7 @@ async def test_progress_sends_a_chart_and_a_summary(user: ChatUser, app: App, st
     assert "Your last 30 days" in caption
     assert "Streak: 6 days in a row." in caption
     assert "This week: 1 of 7 days done." in caption
-    assert "1.8 points looser (6 stretches with both ratings)" in caption
+    assert "1.8 points looser (stretches rated before and after: 6)" in caption
     assert "Mornings this week: 5 on average, down from 6.2 last week." in caption
     assert "Tighter side lately: left." in caption
     assert "Skipped with a reason: travelling ×2." in caption
