@@ -184,11 +184,11 @@ class ReminderDispatcher:
         except RetryAfter as exc:
             wait = exc.retry_after
             self._pacer.hold(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry")
+            return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
         except BadRequest as exc:
             log.warning("reminder could not be sent (%s)", type(exc).__name__)
             return Outcome(claimed.delivery_id, claimed.user_id, "failed")
         except (TimedOut, NetworkError) as exc:
             log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry")
+            return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
         return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)

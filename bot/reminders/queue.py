@@ -40,6 +40,7 @@ class ClaimedReminder:
     snooze_minutes: int
     late: bool
     timezone: str | None
+    attempt: int = 1  # 1 for the first try; retries back off (see `record_outcomes`)
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -194,7 +195,17 @@ async def claim_ready(
             late = now - send_after > timedelta(minutes=5)
             claimed.append(
                 ClaimedReminder(
-                    delivery_id, user_id, chat_id, slot, local_date, due_at, snoozes, snooze_minutes, late, zone
+                    delivery_id,
+                    user_id,
+                    chat_id,
+                    slot,
+                    local_date,
+                    due_at,
+                    snoozes,
+                    snooze_minutes,
+                    late,
+                    zone,
+                    tries + 1,
                 )
             )
     if claimed:
@@ -221,12 +232,17 @@ class Outcome:
     user_id: int
     status: str  # sent | blocked | retry | failed
     message_id: int | None = None
+    attempt: int = 1
 
 
 async def record_outcomes(
     session: AsyncSession, outcomes: list[Outcome], now: datetime, *, retry_after: timedelta = timedelta(seconds=30)
 ) -> None:
-    """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
+    """Write what happened to a batch of sends, in a few statements.
+
+    A retry waits (its lease) `retry_after` after the first attempt, twice that after the second, and so on:
+    30 s, 1, 2, 4 minutes with the defaults; `claim_ready` gives up after `max_attempts`.
+    """
     sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
     if sent:
         deliveries = cast(Table, ReminderDelivery.__table__)
@@ -236,13 +252,16 @@ async def record_outcomes(
             .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None),
             sent,
         )
-    retry = [o.delivery_id for o in outcomes if o.status == "retry"]
+    retry = [
+        {"b_id": o.delivery_id, "b_lease": now + retry_after * 2 ** min(max(o.attempt - 1, 0), 10)}
+        for o in outcomes
+        if o.status == "retry"
+    ]
     if retry:  # claimed again once the lease runs out
+        deliveries = cast(Table, ReminderDelivery.__table__)
         await session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id.in_(retry))
-            .values(lease_until=now + retry_after)
-            .execution_options(synchronize_session=False)
+            update(deliveries).where(deliveries.c.id == bindparam("b_id")).values(lease_until=bindparam("b_lease")),
+            retry,
         )
     gone = [o for o in outcomes if o.status in ("blocked", "failed")]
     for status_value in ("blocked", "failed"):
