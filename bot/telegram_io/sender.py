@@ -3,20 +3,46 @@
 It turns plain `OutgoingMessage`s into Bot API calls (HTML, no link previews) and Telegram's expected failures into
 plain outcomes: an edit that changes nothing is fine; an edit of a vanished message becomes a new message; a
 user who blocked the bot raises `RecipientBlocked`, which callers turn into "inactive" in the database.
+
+A 5xx from Telegram or a failed connection is retried twice (after 0.5 s and 1 s): Telegram did not take the call.
+A time-out is not retried here: the call may have gone through (a second send would be a second message). It
+reaches the caller: the reminder dispatcher retries it later; a handler's error handler apologises.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
 from bot.ui.message import OutgoingMessage
 
 log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+RETRY_DELAYS = (0.5, 1.0)
+T = TypeVar("T")
+
+
+def transient(exc: BaseException) -> bool:
+    """A failure Telegram did not act on (5xx, connection refused/reset), worth trying again at once."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest | TimedOut)
+
+
+async def retrying(call: Callable[[], Awaitable[T]]) -> T:
+    for delay in RETRY_DELAYS:
+        try:
+            return await call()
+        except NetworkError as exc:
+            if not transient(exc):
+                raise
+            log.info("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+        await asyncio.sleep(delay)
+    return await call()
 
 
 class RecipientBlocked(Exception):
@@ -54,22 +80,26 @@ class Sender:
             attachment = message.attachment
             if attachment is not None:
                 send_file = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
-                sent = await send_file(
-                    chat_id,
-                    InputFile(attachment.data, filename=attachment.filename),
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(message),
-                    disable_notification=message.silent,
+                sent = await retrying(
+                    lambda: send_file(
+                        chat_id,
+                        InputFile(attachment.data, filename=attachment.filename),
+                        caption=message.text or None,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(message),
+                        disable_notification=message.silent,
+                    )
                 )
             else:
-                sent = await self.bot.send_message(
-                    chat_id,
-                    message.text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(message),
-                    link_preview_options=_NO_PREVIEW,
-                    disable_notification=message.silent,
+                sent = await retrying(
+                    lambda: self.bot.send_message(
+                        chat_id,
+                        message.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard(message),
+                        link_preview_options=_NO_PREVIEW,
+                        disable_notification=message.silent,
+                    )
                 )
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
@@ -81,13 +111,15 @@ class Sender:
     async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> int:
         """Edit a message in place; if it is gone, send `message` anew. The id of the message now showing it."""
         try:
-            await self.bot.edit_message_text(
-                message.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(message),
-                link_preview_options=_NO_PREVIEW,
+            await retrying(
+                lambda: self.bot.edit_message_text(
+                    message.text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message),
+                    link_preview_options=_NO_PREVIEW,
+                )
             )
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
@@ -103,7 +135,9 @@ class Sender:
     async def remove_buttons(self, chat_id: int, message_id: int) -> None:
         """Take the buttons off an old message (best effort: it may be gone or unchanged)."""
         try:
-            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+            await retrying(
+                lambda: self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id, reply_markup=None)
+            )
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
         except BadRequest as exc:
@@ -112,6 +146,6 @@ class Sender:
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a button tap (stops the spinner); a too-old query is not an error worth raising."""
         try:
-            await self.bot.answer_callback_query(callback_query_id, text=text, show_alert=alert)
+            await retrying(lambda: self.bot.answer_callback_query(callback_query_id, text=text, show_alert=alert))
         except BadRequest as exc:
             log.debug("could not answer callback query: %s", exc)
