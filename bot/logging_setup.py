@@ -2,13 +2,16 @@
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token: those loggers are raised to WARNING.
 A filter on the root handler also replaces anything that looks like a bot token, as a second line of defence.
-Handlers never log rating values or message texts.
+Handlers never log rating values or message texts. Failures are logged with `log_failure`: the exception types
+and where they happened (the stack), never their messages, which can quote user data (a database error quotes
+its statement's parameters, e.g. a rating value).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 # httpx/httpcore log URLs (with the token); python-telegram-bot logs request parameters and updates (message texts,
@@ -23,6 +26,24 @@ _QUIET_LOGGERS = {
     "aiosqlite": logging.INFO,
     "sqlalchemy.engine": logging.WARNING,
 }
+
+
+def describe_failure(exc: BaseException) -> str:
+    """`exc` and its causes as type names and stack frames (file, line, function, source line), no messages."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} (message not logged)\n{frames}")
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return "Traceback, most recent exception first:\n" + "caused by ".join(parts)
+
+
+def log_failure(logger: logging.Logger, message: str, exc: BaseException, *args: object) -> None:
+    """Log an unexpected failure at ERROR: `message % args`, then `describe_failure(exc)`."""
+    logger.error(message + ": %s\n%s", *args, type(exc).__name__, describe_failure(exc))
 
 
 class RedactTokens(logging.Filter):

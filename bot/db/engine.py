@@ -3,6 +3,7 @@
 SQLite: WAL, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for read-write transactions, so two handlers
 that read then write never deadlock into "database is locked" (the second waits for the first instead).
 Read-only units of work use a plain deferred `BEGIN`, which WAL lets run beside a writer.
+Statement parameters (ratings, typed text) never appear in database errors: `hide_parameters=True`.
 """
 
 from __future__ import annotations
@@ -29,10 +30,14 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Async
     """An async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg)."""
     if url.startswith("sqlite"):
         _prepare_sqlite_path(url)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        )
         _tune_sqlite(engine)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(
+        url, echo=echo, hide_parameters=True, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.context import app_context
+from bot.logging_setup import log_failure
 from bot.telegram_io.sender import RecipientBlocked
 from bot.ui.message import OutgoingMessage
 
@@ -91,7 +92,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await mark_blocked(ctx, error.chat_id)
         return
     kind = type(update).__name__ if update is not None else "job"
-    log.error("error while handling %s: %s", kind, type(error).__name__, exc_info=error)
+    if error is not None:
+        log_failure(log, "error while handling %s", error, kind)  # types and stack only: no user data
     if not isinstance(update, Update):
         return
     try:

@@ -19,6 +19,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
+from bot.logging_setup import log_failure
 from bot.reminders.pacing import RatePacer
 from bot.reminders.queue import (
     ClaimedReminder,
@@ -87,8 +88,8 @@ class ReminderDispatcher:
             return  # the previous tick is still sending; the next one picks up what became due meanwhile
         try:
             await self.run_once()
-        except Exception:
-            log.exception("reminder tick failed; the next tick retries")
+        except Exception as exc:
+            log_failure(log, "reminder tick failed; the next tick retries", exc)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due at `now` (default: the clock); the number of reminders sent."""

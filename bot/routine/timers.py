@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, Job, JobQueue
 
+from bot.logging_setup import log_failure
 from bot.services import routine as service
 from bot.services.routine import TimerPlan
 
@@ -104,7 +105,7 @@ class RoutineTimers:
         try:
             await flow.on_timer(self._ctx, job.data)
         except Exception as exc:  # a timer must never take the bot down; the user can tap on
-            log.error("routine timer of session %s failed: %s", job.data.session_id, type(exc).__name__, exc_info=exc)
+            log_failure(log, "routine timer of session %s failed", exc, job.data.session_id)
 
 
 def routine_timers(ctx: AppContext) -> RoutineTimers:
