@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import logging
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
+from bot.app import build_application
+from bot.config import Settings
 from bot.db.models import Base, ReminderDelivery
+from bot.domain.clock import FakeClock
 from bot.services.data import COLUMNS
 from bot.standin import BotApiStandIn, ChatUser
+from bot.standin.harness import running
 from tests.e2e.data_helpers import App, add_day, add_skip, ctx_of, onboard, reply_to, text_of
+from tests.e2e.helpers import dispatcher_of, read_until
 
 TODAY = date(2026, 3, 2)
 
@@ -107,3 +115,42 @@ async def test_delete_cancel_keeps_everything(user: ChatUser, app: App) -> None:
     await user.tap("Cancel", message=confirm)
     assert "nothing was deleted" in text_of(await user.next_message())
     assert await rows_of(app, 1001) == before
+
+
+async def test_delete_in_the_middle_of_a_routine_leaves_nothing_and_its_timer_writes_nothing(
+    standin: BotApiStandIn, settings: Settings, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rows written by the routine itself (reminder delivery -> before rating -> session with a live timer) are
+    erased too, the pending timer firing afterwards writes nothing back, and the other user keeps everything."""
+    caplog.set_level(logging.WARNING)
+    user = ChatUser(standin, 1001)
+    other = ChatUser(standin, 2002)
+    async with running(build_application(settings.model_copy(update={"time_scale": 10.0}), clock=clock)) as app:
+        for person in (user, other):
+            await person.send("/help")
+            await onboard(app, user_id=person.user_id)
+        clock.set(datetime(2026, 3, 3, 6, 30, tzinfo=UTC))
+        assert await dispatcher_of(app).run_once() == 2
+        await read_until(user, "How stiff")
+        await user.tap("6")
+        await read_until(user, "1/6")
+        await user.tap("Done")
+        await read_until(user, "2/6")
+        await user.tap("Start")
+        await read_until(user, "Hold – rep 1/3")  # the halfway timer is armed, 1.5 s away
+        await read_until(other, "How stiff")
+        await other.tap("Skip today")
+        await other.tap("Ill", message=await read_until(other, "What's the reason?"))
+        await read_until(other, "Noted")
+        counts = await rows_of(app, 1001)
+        assert counts["routine_sessions"] == 1 and counts["ratings"] == 1 and counts["reminder_deliveries"] == 1
+        other_before = await rows_of(app, 2002)
+
+        await user.send("/delete")
+        await user.tap("Delete everything", message=await read_until(user, "Delete all your data?"))
+        await read_until(user, "everything is erased")
+        assert set((await rows_of(app, 1001)).values()) == {0}
+        await asyncio.sleep(2.0)  # the halfway timer's time passes
+        assert set((await rows_of(app, 1001)).values()) == {0}
+        assert await rows_of(app, 2002) == other_before
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
