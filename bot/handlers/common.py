@@ -28,7 +28,13 @@ log = logging.getLogger(__name__)
 
 
 async def guard_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stretchbot is personal: updates from groups and channels stop here (a command gets a one-line answer)."""
+    """Stretchbot is personal: updates from groups and channels stop here (a command gets a one-line answer).
+
+    Edits of earlier messages stop here too, everywhere: what was stored stays as confirmed, and an old message
+    edited into "/delete" or "/stop" does not run it (python-telegram-bot's CommandHandler would).
+    """
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return
@@ -64,10 +70,8 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 async def on_unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, edits...: a friendly word, nothing changes."""
+    """Stickers, photos, voice...: a friendly word, nothing changes (edits never get here: see the guard)."""
     ctx = app_context(context)
-    if update.edited_message is not None:
-        return  # an edit of an old message is ignored on purpose: what was stored stays as confirmed
     assert update.effective_chat is not None
     await ctx.sender.send(
         update.effective_chat.id, OutgoingMessage(ctx.content.texts.render("common.unsupported_message"))
