@@ -301,3 +301,17 @@ async def test_other_updates_are_answered_or_ignored_on_purpose(
         assert not [m for m in stranger.messages if m.document], "a stranger gets no data"
     assert await snapshot(app) == before, f"{kind} changed the database"
     assert_nothing_went_wrong(standin, caplog)
+
+
+async def test_an_old_message_edited_into_a_command_does_not_run_it(
+    app: AnyApp, standin: BotApiStandIn, world: World
+) -> None:
+    alice = world.alice
+    own = next(m for m in reversed(list(alice.chat.messages.values())) if not m.from_bot)
+    before = await snapshot(app)
+    alice.skip_to_end()
+    for command in ("/stop", "/delete", "/pause 3", "9"):
+        await alice.edit_message(own.json["message_id"], command)
+    await settle(app, standin)
+    assert alice.events[alice._cursor :] == []
+    assert await snapshot(app) == before

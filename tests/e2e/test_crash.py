@@ -7,12 +7,14 @@ sent again after the restart (at-least-once); the tests measure how much that is
 
 from __future__ import annotations
 
+import asyncio
 import random
 import shutil
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -203,3 +205,62 @@ async def test_sigkill_right_after_a_rating_is_acknowledged_keeps_it(
     assert [row[0] for row in sql(database, "SELECT value FROM ratings WHERE user_id = ?", uid)] == [3.0, 6.5, 8.0]
     acks = await acknowledgements()
     print(f"\n{len(acks)} confirmations for 3 ratings ({len(acks) - 3} re-sent updates answered again, not stored)")
+
+
+def button(message: dict[str, Any], label: str) -> str:
+    for row in (message.get("reply_markup") or {}).get("inline_keyboard", []):
+        for item in row:
+            if label in item.get("text", ""):
+                return str(item["callback_data"])
+    raise AssertionError(f"no button {label!r} on {message.get('text')!r}")
+
+
+async def test_sigkill_in_the_middle_of_a_routine_and_the_user_goes_on(
+    database: Path, standin_process: StandInProcess, tmp_path: Path
+) -> None:
+    uid = FIRST_ID
+    seed_reminder_users(database, [uid], datetime.now(UTC) + timedelta(hours=12))
+    remote = standin_process.remote
+    await remote.add_chats([uid])
+    bot = bot_process(database, standin_process, tmp_path, TIME_SCALE="10")  # a 30 s hold takes 3 s
+    kill_after = random.uniform(0.0, 2.5)
+
+    async def message_with(fragment: str, *, after: int = 0) -> dict[str, Any]:
+        async def find() -> dict[str, Any] | None:
+            found = [m for m in await remote.messages(uid) if fragment in m.get("text", "")]
+            found = [m for m in found if m["message_id"] > after]
+            return found[-1] if found else None
+
+        result: dict[str, Any] = await wait_until(find, 20, interval=0.05)
+        return result
+
+    async def tap(message: dict[str, Any], label: str) -> None:
+        await remote.tap_data(uid, message["message_id"], button(message, label))
+
+    try:
+        await bot.start()
+        await remote.send_text(uid, "/stretch")
+        await tap(await message_with("how stiff is your back right now"), "5")
+        await tap(await message_with("1/6"), "Done")
+        await tap(await message_with("2/6"), "Start")
+        live = await message_with("Hold – rep 1/3")
+        await asyncio.sleep(kill_after)
+        bot.kill()
+        await bot.wait(10)
+        assert integrity_check(database) == "ok"
+        [(status, timer_due)] = sql(
+            database, "SELECT status, timer_due_at FROM routine_sessions WHERE user_id = ?", uid
+        )
+        assert status == "active" and timer_due is not None, "the next timer is in the database"
+
+        await bot.start()  # the timer comes back (overdue: at once) and the live message goes on being edited
+        later = await message_with("rep 2/3")
+        assert later["message_id"] == live["message_id"], "the same live message, edited"
+        await tap(later, "Skip")  # and its buttons work
+        await tap(await message_with("3/6", after=live["message_id"]), "Stop")
+        await message_with("Stopped.")
+    finally:
+        await bot.stop()
+    assert sql(database, "SELECT status FROM routine_sessions WHERE user_id = ?", uid) == [("stopped",)]
+    assert sql(database, "SELECT kind, value FROM ratings WHERE user_id = ?", uid) == [("before", 5.0)]
+    print(f"\nkilled {kill_after:.2f}s into the first hold; the routine went on after the restart")
