@@ -117,7 +117,8 @@ async def test_a_bot_error_fails_the_script_at_its_line(options: PreviewOptions)
     async with PreviewSession(options) as session:
         feed = EventFeed(session, out, Style(color=False))
         runner = ScriptRunner(session, Player(session, feed, echo=True))
-        session.standin.faults.add("sendMessage", "server_error")  # the greeting fails: the handler raises
+        # The greeting fails (a 502 on every try; the sender retries twice): the handler raises.
+        session.standin.faults.add("sendMessage", "server_error", times=3)
         failure = await runner.run(parse_script(["# a comment", "/start", "/help"]))
     assert failure is not None
     assert failure.startswith("line 2: the bot raised an error: bot.handlers.common: error while handling Update")
