@@ -36,7 +36,7 @@ def url_for(database: str) -> str:
     return make_url(admin_url()).set(database=database).render_as_string(hide_password=False)
 
 
-def _dsn(url: str) -> str:
+def dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -67,7 +67,7 @@ async def _await(make: Callable[[], Awaitable[T]]) -> T:
 async def admin_execute(*statements: str, database: str | None = None) -> list[Any]:
     """Run statements outside a transaction (CREATE/DROP DATABASE need that) on the admin server."""
     url = admin_url() if database is None else url_for(database)
-    connection = await asyncpg.connect(_dsn(url), timeout=10)
+    connection = await asyncpg.connect(dsn(url), timeout=10)
     try:
         results: list[Any] = []
         for statement in statements:
