@@ -26,8 +26,8 @@ test-postgres: $(STAMP) ## the whole test suite against PostgreSQL (TEST_POSTGRE
 	@STRETCHBOT_TEST_DB=postgres $(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy (strict on bot/)
-	@$(BIN)/ruff check bot tests bench
-	@$(BIN)/ruff format --check bot tests bench
+	@$(BIN)/ruff check bot tests $(wildcard bench)
+	@$(BIN)/ruff format --check bot tests $(wildcard bench)
 	@$(BIN)/mypy
 
 bench: $(STAMP) ## every benchmark scenario at full size; writes bench/RESULTS.md
