@@ -37,18 +37,36 @@ class ButtonView:
     url: str | None
 
 
+def _numeric_label(button: dict[str, Any]) -> int | None:
+    text = str(button.get("text", ""))
+    return int(text) if text.isdigit() and len(text) <= 3 else None
+
+
 def inline_buttons(message: dict[str, Any]) -> list[list[ButtonView]]:
-    """The inline keyboard of a message JSON, numbered 1, 2, 3... across rows."""
+    """The inline keyboard of a message JSON, numbered across rows.
+
+    A button whose label is a number (the 0-10 scale) gets that number, so typing 7 taps the rating 7; the other
+    buttons are numbered 1, 2, 3... or, when there are numbered labels, on from the highest of them.
+    """
     rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    numeric = [n for row in rows for b in row if (n := _numeric_label(b)) is not None]
+    use_labels = len(numeric) == len(set(numeric)) and len(numeric) > 1
     out: list[list[ButtonView]] = []
-    number = 0
+    number = max(numeric) if use_labels else 0
     for row in rows:
         views = []
         for button in row:
-            number += 1
+            label_number = _numeric_label(button) if use_labels else None
+            if label_number is None:
+                number += 1
             data = button.get("callback_data")
             views.append(
-                ButtonView(number, str(button.get("text", "")), None if data is None else str(data), button.get("url"))
+                ButtonView(
+                    number if label_number is None else label_number,
+                    str(button.get("text", "")),
+                    None if data is None else str(data),
+                    button.get("url"),
+                )
             )
         out.append(views)
     return out
@@ -98,7 +116,9 @@ def bubble(
         cells = []
         for button in row:
             label = button.label + (f" ↗ {button.url}" if button.url else "")
-            cells.append(style.paint("button", f"[{button.number}] {label}"))
+            # A number-labelled button is shown as just [7]: the number you type is its label.
+            cell = f"[{label}]" if label == str(button.number) else f"[{button.number}] {label}"
+            cells.append(style.paint("button", cell))
         lines.append(f"{bar} " + "  ".join(cells))
     if reply_keyboard:
         keys = "  ".join(f"‹{key}›" for row in reply_keyboard for key in row)

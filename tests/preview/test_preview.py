@@ -75,11 +75,15 @@ async def test_the_shipped_full_day_script_passes(options: PreviewOptions) -> No
     assert "Done: reminder at 07:30." in transcript
     assert "(Europe/Berlin)" in transcript.split("you › !time")[-1]
     assert "Good morning! Time for your hip stretch" in transcript
-    assert "│ [1] 0  [2] 1  [3] 2" in transcript
+    # The 0-10 buttons show (and are tapped by) their own number; the others are numbered after them.
+    assert "│ [0]  [1]  [2]  [3]  [4]  [5]" in transcript
+    assert "│ [11] Start ▶  [12] Snooze 15 min  [13] Skip today" in transcript
     assert ": 1 reminder sent" in transcript
     assert "Snoozed – I'll remind you again at 07:45" in transcript
     assert "· jumped 15m ahead" in transcript
-    assert "you › tapped [6] 5 on #" in transcript
+    assert "you › tapped [5] 5 on #" in transcript
+    assert "5 → 3" in transcript
+    assert "photo saved to" in transcript
     assert "Get into pigeon pose" in transcript
     assert "\033[" not in transcript, "transcripts have no colours"
     assert transcript.rstrip().endswith("steps played")
