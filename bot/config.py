@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=10.0, gt=0, le=300)
     send_concurrency: int = Field(default=8, ge=1, le=256)
     broadcast_per_second: float = Field(default=29.0, gt=0, le=1000)
+    # How long a claimed reminder belongs to one instance; after a crash, others send it once this has passed.
+    reminder_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -3,6 +3,13 @@
 A single repeating job (PTB's JobQueue on APScheduler, `misfire_grace_time=None`, one instance at a time) calls
 `run_once`. Nothing is kept in memory between ticks: the schedule is `reminder_slots.next_due_at`, so a restart
 rebuilds nothing and loses nothing, and start-up cost does not grow with the number of users.
+
+Several instances on one PostgreSQL database each run this tick. A due reminder is claimed by exactly one of them
+(`FOR UPDATE SKIP LOCKED` plus a lease of `REMINDER_LEASE_SECONDS`, see `bot.reminders.queue`), and an instance only
+sends while its lease still has `lease_margin` to run, so a lease never expires under a send in progress. If an
+instance dies, its unsent claims wait for their lease to run out and another instance sends them. What it had sent
+but not yet recorded is sent again: at most `send_concurrency + RECORD_BATCH` reminders, because sending pauses
+while a batch of outcomes is being written.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,12 +40,16 @@ from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500
 RECORD_BATCH = 100
 MAX_ATTEMPTS = 5
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
+
+
+def lease_margin(lease: timedelta) -> timedelta:
+    """How long before its lease ends an instance stops starting sends from a claim (a send can take a while)."""
+    return min(lease / 4, timedelta(seconds=15))
 
 
 class ReminderDispatcher:
@@ -93,6 +105,7 @@ class ReminderDispatcher:
     async def _run(self, fixed_now: datetime | None) -> int:
         settings = self.ctx.settings
         catch_up = timedelta(hours=settings.catch_up_hours)
+        lease = timedelta(seconds=settings.reminder_lease_seconds)
         now = fixed_now or self.ctx.clock.now()
         while True:
             async with self.ctx.db.unit_of_work() as uow:
@@ -106,18 +119,24 @@ class ReminderDispatcher:
             now = fixed_now or self.ctx.clock.now()
             async with self.ctx.db.unit_of_work() as uow:
                 batch = await claim_ready(
-                    uow.session, now, lease=LEASE, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
+                    uow.session, now, lease=lease, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
                 )
+            # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
+            send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
             if not batch:
                 break
-            sent += await self._send_batch(batch)
+            sent += await self._send_batch(batch, send_until)
         return sent
 
-    async def _send_batch(self, batch: list[ClaimedReminder]) -> int:
+    async def _send_batch(self, batch: list[ClaimedReminder], send_until: float) -> int:
+        """Send a claimed batch; stop early at shutdown or when the lease gets short (`send_until`, monotonic).
+        Unsent claims are given back for the next claim, here or on another instance."""
         queue: asyncio.Queue[ClaimedReminder] = asyncio.Queue()
         for claimed in batch:
             queue.put_nowait(claimed)
         outcomes: list[Outcome] = []
+        not_recording = asyncio.Event()
+        not_recording.set()
         sent = 0
 
         async def flush() -> None:
@@ -125,17 +144,26 @@ class ReminderDispatcher:
                 return
             pending = outcomes[:]
             outcomes.clear()
-            async with self.ctx.db.unit_of_work() as uow:
-                await record_outcomes(uow.session, pending, self.ctx.clock.now())
+            not_recording.clear()
+            try:
+                async with self.ctx.db.unit_of_work() as uow:
+                    await record_outcomes(uow.session, pending, self.ctx.clock.now())
+            finally:
+                not_recording.set()
 
         async def worker() -> None:
             nonlocal sent
-            while not queue.empty() and not self._should_stop():
+            while not queue.empty() and not self._should_stop() and time.monotonic() < send_until:
+                # Sent but unrecorded reminders (sent again if this process dies) stay below RECORD_BATCH plus
+                # what is in flight: no new send starts while a batch of outcomes is being written.
+                await not_recording.wait()
+                if queue.empty():
+                    break
                 claimed = queue.get_nowait()
                 outcome = await self._deliver(claimed)
                 sent += outcome.status == "sent"
                 outcomes.append(outcome)
-                if len(outcomes) >= RECORD_BATCH:
+                if len(outcomes) >= RECORD_BATCH and not_recording.is_set():
                     await flush()
 
         workers = [asyncio.create_task(worker()) for _ in range(self.ctx.settings.send_concurrency)]
@@ -147,7 +175,7 @@ class ReminderDispatcher:
             if unsent:
                 async with self.ctx.db.unit_of_work() as uow:
                     await release_claims(uow.session, unsent)
-                log.info("shutting down: %d claimed reminders released for the next start", len(unsent))
+                log.info("%d claimed reminders released for the next claim", len(unsent))
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
