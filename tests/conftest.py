@@ -152,7 +152,10 @@ def settings(standin: BotApiStandIn, database_url: str) -> Settings:
         database_url=database_url,
         admin_user_ids="999",
         time_scale=1000.0,
+        # Tests drive the dispatcher with `run_once` and a fake clock; the real tick stays out of the way
+        # (tests/e2e/test_scheduler_tick.py proves the scheduled tick itself).
         scheduler_tick_seconds=300.0,
+        scheduler_first_tick_seconds=3600.0,
     )
 
 

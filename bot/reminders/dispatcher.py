@@ -76,7 +76,7 @@ class ReminderDispatcher:
         self._job = job_queue.run_repeating(
             self._tick,
             interval=self.ctx.settings.scheduler_tick_seconds,
-            first=0.5,
+            first=self.ctx.settings.scheduler_first_tick_seconds,
             name="reminder-dispatcher",
             job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
