@@ -39,8 +39,12 @@ class Settings(BaseSettings):
     catch_up_hours: float = Field(default=2.0, ge=0, le=48)
     time_scale: float = Field(default=1.0, gt=0, le=100_000)
     scheduler_tick_seconds: float = Field(default=10.0, gt=0, le=300)
+    # The first tick after start (catch up on what fell due while the bot was down, soon).
+    scheduler_first_tick_seconds: float = Field(default=1.0, ge=0, le=3600)
     send_concurrency: int = Field(default=8, ge=1, le=256)
     broadcast_per_second: float = Field(default=29.0, gt=0, le=1000)
+    # How long a claimed reminder belongs to one instance; after a crash, others send it once this has passed.
+    reminder_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -1,28 +1,111 @@
-"""Running the bot on Telegram: long polling, or a webhook with a secret token."""
+"""Running the bot on Telegram: long polling, or a webhook with a secret token.
+
+Webhook mode uses python-telegram-bot's own webhook server (tornado, `Updater.start_webhook`). Telegram sends the
+secret in the `X-Telegram-Bot-Api-Secret-Token` header of every update; a request without it or with another one
+gets 403 and is not processed. Several instances behind a load balancer share one `WEBHOOK_SECRET` (a generated
+one differs per instance, and the last instance to start would win `setWebhook`).
+
+`serving_webhook` is the whole start-up/shut-down path, usable inside a running event loop (tests drive it the
+same way `stretchbot run --webhook` does).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import secrets
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.logging_setup import configure_logging
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or a random one for this run (fine for a single instance)."""
+    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value().strip():
+        return settings.webhook_secret.get_secret_value().strip()
+    return secrets.token_urlsafe(32)
+
+
+def url_path_of(webhook_url: str) -> str:
+    """The path the server listens on: the path of the public URL (a proxy forwards it unchanged)."""
+    return urlsplit(webhook_url).path.strip("/")
+
+
+@asynccontextmanager
+async def serving_webhook(
+    application: AnyApplication,
+    *,
+    webhook_url: str,
+    secret_token: str,
+    listen: str = "0.0.0.0",
+    port: int = 8443,
+) -> AsyncIterator[AnyApplication]:
+    """Initialise `application`, run its start-up, start PTB's webhook server on `listen:port` (registering
+    `webhook_url` with `setWebhook` and the secret) and start processing; undo it all on exit."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        updater = application.updater
+        if updater is None:
+            raise RuntimeError("webhook mode needs the application's Updater")
+        await updater.start_webhook(
+            listen=listen,
+            port=port,
+            url_path=url_path_of(webhook_url),
+            webhook_url=webhook_url,
+            secret_token=secret_token,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        log.info("webhook server listening on %s:%d", listen, port)
+        try:
+            yield application
+        finally:
+            if updater.running:
+                await updater.stop()
+            if application.running:
+                await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    finally:
+        try:
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
+        finally:
+            await application.shutdown()
+
+
+async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secret: str, listen: str, port: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with serving_webhook(application, webhook_url=webhook_url, secret_token=secret, listen=listen, port=port):
+        await stop.wait()
+        log.info("stopping")
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
     configure_logging(settings.log_level)
     application = build_application(settings)
     if webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
-        application.run_webhook(
-            listen=listen,
-            port=port,
-            webhook_url=webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        secret = webhook_secret(settings)
+        asyncio.run(_serve_webhook(application, webhook_url=webhook_url, secret=secret, listen=listen, port=port))
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

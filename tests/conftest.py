@@ -2,6 +2,10 @@
 
 Every end-to-end test runs the real application (`build_application`) with real python-telegram-bot polling the
 stand-in over HTTP: real Update JSON in, real Bot API requests out.
+
+The database is SQLite by default; `--db=postgres` or `STRETCHBOT_TEST_DB=postgres` runs every test against the
+PostgreSQL server at `TEST_POSTGRES_URL` instead (a fresh database per test, copied from a migrated template).
+Markers: `postgres` tests run only on PostgreSQL, `sqlite_only` tests only on SQLite.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,7 @@ from bot.db.unit_of_work import Database
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
+from tests import databases
 
 TOKEN = "123456789:TEST-token-for-the-local-stand-in-000"
 # A Monday, 06:00 UTC (07:00 in Berlin, 01:00 in New York) in early March 2026.
@@ -49,11 +54,77 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=databases.DIALECTS,
+        default=None,
+        help="database for the tests: sqlite (default) or postgres (TEST_POSTGRES_URL); env STRETCHBOT_TEST_DB",
+    )
+
+
+def selected_db(config: pytest.Config) -> str:
+    chosen = config.getoption("--db") or os.environ.get("STRETCHBOT_TEST_DB") or "sqlite"
+    if chosen not in databases.DIALECTS:
+        raise pytest.UsageError(f"STRETCHBOT_TEST_DB must be one of {databases.DIALECTS}, not {chosen!r}")
+    return str(chosen)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: inspects SQLite specifics; skipped on PostgreSQL")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    db = selected_db(config)
+    return f"stretchbot test database: {db}" + (f" ({databases.admin_url()})" if db == "postgres" else "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    db = selected_db(config)
+    for item in items:
+        if db != "postgres" and item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with --db=postgres or make test-postgres"))
+        if db == "postgres" and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="inspects SQLite specifics; not applicable to PostgreSQL"))
+
+
+@pytest.fixture(scope="session")
+def test_db(pytestconfig: pytest.Config) -> str:
+    """ "sqlite" or "postgres": the database every test runs against."""
+    return selected_db(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """This session's migrated template database on the PostgreSQL server (dropped at the end)."""
+    try:
+        databases.run_sync(databases.check_server)
+    except Exception as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {databases.admin_url()} ({type(exc).__name__}: {exc}); "
+            "start it or set TEST_POSTGRES_URL",
+            returncode=3,
+        )
+    name = databases.run_sync(databases.create_template)
+    yield name
+    databases.run_sync(lambda: databases.drop_database(name))
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_sqlite: Path) -> str:
+def database_url(request: pytest.FixtureRequest, test_db: str, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database for one test: a copy of the SQLite template file, or a PostgreSQL database
+    created from the session's template and dropped afterwards."""
+    if test_db == "postgres":
+        template = request.getfixturevalue("postgres_template")
+        name = databases.fresh_name()
+        url = databases.run_sync(lambda: databases.create_database(name, template=template))
+        yield url
+        databases.run_sync(lambda: databases.drop_database(name))
+        return
+    migrated: Path = request.getfixturevalue("migrated_sqlite")
     path = tmp_path / "bot.sqlite3"
-    shutil.copyfile(migrated_sqlite, path)
-    return f"sqlite+aiosqlite:///{path}"
+    shutil.copyfile(migrated, path)
+    yield f"sqlite+aiosqlite:///{path}"
 
 
 @pytest.fixture
@@ -81,7 +152,10 @@ def settings(standin: BotApiStandIn, database_url: str) -> Settings:
         database_url=database_url,
         admin_user_ids="999",
         time_scale=1000.0,
+        # Tests drive the dispatcher with `run_once` and a fake clock; the real tick stays out of the way
+        # (tests/e2e/test_scheduler_tick.py proves the scheduled tick itself).
         scheduler_tick_seconds=300.0,
+        scheduler_first_tick_seconds=3600.0,
     )
 
 

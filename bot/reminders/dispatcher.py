@@ -3,6 +3,13 @@
 A single repeating job (PTB's JobQueue on APScheduler, `misfire_grace_time=None`, one instance at a time) calls
 `run_once`. Nothing is kept in memory between ticks: the schedule is `reminder_slots.next_due_at`, so a restart
 rebuilds nothing and loses nothing, and start-up cost does not grow with the number of users.
+
+Several instances on one PostgreSQL database each run this tick. A due reminder is claimed by exactly one of them
+(`FOR UPDATE SKIP LOCKED` plus a lease of `REMINDER_LEASE_SECONDS`, see `bot.reminders.queue`), and an instance only
+sends while its lease still has `lease_margin` to run, so a lease never expires under a send in progress. If an
+instance dies, its unsent claims wait for their lease to run out and another instance sends them. What it had sent
+but not yet recorded is sent again: at most `RECORD_BATCH + send_concurrency - 1` reminders, because a worker
+starts no new send while RECORD_BATCH outcomes are unrecorded (see docs/guarantees.md).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,7 +41,6 @@ from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500
 # At most this many finished sends are not yet recorded at any time: what a crash can repeat, besides the sends
 # in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends).
@@ -41,6 +48,11 @@ RECORD_BATCH = 20
 MAX_ATTEMPTS = 5
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
+
+
+def lease_margin(lease: timedelta) -> timedelta:
+    """How long before its lease ends an instance stops starting sends from a claim (a send can take a while)."""
+    return min(lease / 4, timedelta(seconds=15))
 
 
 class ReminderDispatcher:
@@ -67,7 +79,7 @@ class ReminderDispatcher:
         self._job = job_queue.run_repeating(
             self._tick,
             interval=self.ctx.settings.scheduler_tick_seconds,
-            first=0.5,
+            first=self.ctx.settings.scheduler_first_tick_seconds,
             name="reminder-dispatcher",
             # A second instance returns at once while a long fan-out runs (APScheduler would warn on every tick).
             job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 2},
@@ -99,6 +111,7 @@ class ReminderDispatcher:
     async def _run(self, fixed_now: datetime | None) -> int:
         settings = self.ctx.settings
         catch_up = timedelta(hours=settings.catch_up_hours)
+        lease = timedelta(seconds=settings.reminder_lease_seconds)
         now = fixed_now or self.ctx.clock.now()
         while True:
             async with self.ctx.db.unit_of_work() as uow:
@@ -112,15 +125,19 @@ class ReminderDispatcher:
             now = fixed_now or self.ctx.clock.now()
             async with self.ctx.db.unit_of_work() as uow:
                 batch = await claim_ready(
-                    uow.session, now, lease=LEASE, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
+                    uow.session, now, lease=lease, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
                 )
+            # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
+            send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
             if not batch:
                 break
-            sent += await self._send_batch(batch)
+            sent += await self._send_batch(batch, send_until)
         return sent
 
-    async def _send_batch(self, batch: list[ClaimedReminder]) -> int:
-        """Send a claimed batch with `send_concurrency` workers, recording outcomes as they come.
+    async def _send_batch(self, batch: list[ClaimedReminder], send_until: float) -> int:
+        """Send a claimed batch with `send_concurrency` workers, recording outcomes as they come; stop early at
+        shutdown or when the lease gets short (`send_until`, monotonic). Unsent claims are given back for the next
+        claim, here or on another instance.
 
         At no time are more than RECORD_BATCH finished sends unrecorded (a worker waits for the record before its
         next send), so a crash repeats at most RECORD_BATCH + send_concurrency - 1 reminders.
@@ -149,7 +166,7 @@ class ReminderDispatcher:
 
         async def worker() -> None:
             nonlocal sent
-            while not queue.empty() and not self._should_stop():
+            while not queue.empty() and not self._should_stop() and time.monotonic() < send_until:
                 while len(outcomes) + recording >= RECORD_BATCH:
                     await flush()  # waits for a running record, then records what is left
                 if queue.empty():
@@ -173,7 +190,7 @@ class ReminderDispatcher:
             if unsent:
                 async with self.ctx.db.unit_of_work() as uow:
                     await release_claims(uow.session, unsent)
-                log.info("shutting down: %d claimed reminders released for the next start", len(unsent))
+                log.info("%d claimed reminders released for the next claim", len(unsent))
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ALL_USER_TABLES, User
 from bot.db.session import AsyncSession
@@ -21,25 +22,30 @@ class UserRepository:
         return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def get_or_create(self, user_id: int, chat_id: int, now: datetime) -> tuple[User, bool]:
-        """The user, and whether they were created just now."""
+        """The user (row-locked until the unit of work ends), and whether they were created just now.
+
+        `INSERT ... ON CONFLICT DO NOTHING` first, so two units of work creating the same user at once (two
+        instances, one database) never fail on the primary key: the second waits for the first, then locks its row.
+        """
+        values = {
+            "id": user_id,
+            "chat_id": chat_id,
+            "onboarding_step": "time",
+            "status": "active",
+            "snooze_minutes": 15,
+            "routine_id": "pigeon",
+            "created_at": now,
+            "updated_at": now,
+        }
+        dialect_insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        statement = dialect_insert(User).values(values).on_conflict_do_nothing(index_elements=["id"])
+        created = (await self.session.execute(statement.returning(User.id))).first() is not None
         user = await self.get(user_id, for_update=True)
-        if user is not None:
-            if user.chat_id != chat_id:
-                user.chat_id = chat_id
-            return user, False
-        user = User(
-            id=user_id,
-            chat_id=chat_id,
-            onboarding_step="time",
-            status="active",
-            snooze_minutes=15,
-            routine_id="pigeon",
-            created_at=now,
-            updated_at=now,
-        )
-        self.session.add(user)
-        await self.session.flush()
-        return user, True
+        if user is None:  # pragma: no cover - the row exists: inserted above or by someone else
+            raise RuntimeError(f"user {user_id} vanished while being created")
+        if user.chat_id != chat_id:
+            user.chat_id = chat_id
+        return user, created
 
     async def delete_everything(self, user_id: int) -> None:
         """Erase every row that belongs to the user, in every table (children first)."""
