@@ -2,6 +2,10 @@
 start, re-arms every active session's pending timer from `routine_sessions.timer_due_at` (an overdue one fires at
 once), or asks the user whether to go on when a session's stored state cannot be continued.
 
+A sweep every `SWEEP_SECONDS` re-arms any timer that is overdue by more than `OVERDUE_GRACE` and has no job
+here: a timer of an instance that died (several instances on one database), or one lost for any other reason.
+Firing twice is harmless: the second firing carries a stale timer_seq and changes nothing.
+
 A timer carries (session id, user id, timer_seq, kind); when it fires it goes through `bot.routine.flow`, the
 same path as a button tap: load the session, check timer_seq, transition, save, render. It also keeps one
 asyncio lock per user, so a tap and a timer of one user are applied and rendered one after the other.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, Job, JobQueue
@@ -24,9 +29,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 OPTION_KEY = "routine_timers"
+SWEEP_SECONDS = 15.0
+OVERDUE_GRACE = timedelta(seconds=5)
 
 
-def job_name(session_id: int) -> str:
+def job_name(session_id: int | str) -> str:
     return f"routine:{session_id}"
 
 
@@ -66,6 +73,39 @@ class RoutineTimers:
                 await flow.ask_to_continue(ctx, timer)
         if pending:
             log.info("routine timers: %d session(s) re-armed", sum(t.plan is not None for t in pending))
+        queue = self._queue
+        if queue is not None:
+            queue.run_repeating(
+                self._sweep_job,
+                interval=SWEEP_SECONDS,
+                first=SWEEP_SECONDS,
+                name=job_name("sweep"),
+                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
+
+    async def sweep(self) -> int:
+        """Arm every overdue timer that has no job here; how many were armed."""
+        queue = self._queue
+        if queue is None:
+            return 0
+        ctx = self._ctx
+        now = ctx.clock.now()
+        async with ctx.db.unit_of_work(read_only=True) as uow:
+            overdue = await service.pending_timers(uow, ctx.content, now, due_before=now - OVERDUE_GRACE)
+        armed = 0
+        for timer in overdue:
+            if timer.plan is not None and not queue.get_jobs_by_name(job_name(timer.plan.session_id)):
+                self.arm(timer.plan)
+                armed += 1
+        if armed:
+            log.info("routine timers: %d overdue timer(s) picked up", armed)
+        return armed
+
+    async def _sweep_job(self, _context: CallbackContext[Any, Any, Any, Any]) -> None:
+        try:
+            await self.sweep()
+        except Exception as exc:
+            log_failure(log, "routine timer sweep failed", exc)
 
     async def stop(self) -> None:
         self._stopping = True

@@ -492,10 +492,13 @@ class PendingTimer:
     plan: TimerPlan | None
 
 
-async def pending_timers(uow: UnitOfWork, content: Content, now: datetime) -> list[PendingTimer]:
-    """Every active session's pending timer, re-armed from `timer_due_at` (an overdue one fires at once)."""
+async def pending_timers(
+    uow: UnitOfWork, content: Content, now: datetime, *, due_before: datetime | None = None
+) -> list[PendingTimer]:
+    """Every active session's pending timer, re-armed from `timer_due_at` (an overdue one fires at once);
+    with `due_before`, only the timers that should have fired before then."""
     found = []
-    for session in await uow.sessions.active_with_timers():
+    for session in await uow.sessions.active_with_timers(due_before=due_before):
         chat_id = await _chat_id(uow, session.user_id)
         routine = content.routine(session.routine_id)
         due = session.timer_due_at

@@ -429,3 +429,32 @@ async def test_a_broken_routine_file_is_reported_by_content_check(tmp_path: Path
     (content / "routines" / "broken.yaml").write_text(QUICK.replace("hold_seconds: 10", "hold_seconds: 2"))
     assert cli_main(["content", "check", "--dir", str(content)]) != 0
     assert "broken.yaml" in capsys.readouterr().err
+
+
+# --- a timer lost (e.g. its instance died) is picked up by the sweep ------------------------------
+
+
+async def test_the_sweep_picks_up_an_overdue_timer_with_no_job(
+    standin: BotApiStandIn, settings: Settings, clock: FakeClock
+) -> None:
+    from bot.routine.timers import OVERDUE_GRACE, routine_timers
+
+    slow = scaled(settings, time_scale=1.0)  # real-time holds: nothing fires by itself during the test
+    user = ChatUser(standin, 1001)
+    async with bot(slow, clock) as app:
+        await make_user(app, chat=user)
+        await begin_routine(ctx_of(app), user_id=1001, chat_id=1001, delivery_id=None, before=4, update_id=None)
+        await expect(user, "1/6")
+        await user.tap("Done")
+        await expect(user, "2/6", "sent")
+        await user.tap("Start")
+        await expect(user, "Hold – rep 1/3", "sent")
+        (session,) = await sessions_of(app)
+        timers = routine_timers(ctx_of(app))
+        timers.cancel(session.id)  # the job is gone, as if the instance that armed it had died
+        assert await timers.sweep() == 0  # not overdue yet
+        assert session.timer_due_at is not None
+        clock.set(session.timer_due_at + OVERDUE_GRACE + timedelta(seconds=1))
+        assert await timers.sweep() == 1
+        await expect(user, "Halfway", "edited")
+        assert await timers.sweep() == 0  # armed again for the next checkpoint, which is not overdue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -26,9 +27,12 @@ class SessionRepository:
             statement = statement.with_for_update()
         return (await self.session.execute(statement)).scalar_one_or_none()
 
-    async def active_with_timers(self) -> Sequence[RoutineSession]:
-        """Every active session with a pending timer (to re-arm after a restart)."""
+    async def active_with_timers(self, *, due_before: datetime | None = None) -> Sequence[RoutineSession]:
+        """Every active session with a pending timer (to re-arm after a restart), or only those due before a time
+        (uses the index on `timer_due_at`)."""
         statement = select(RoutineSession).where(
             RoutineSession.status == "active", RoutineSession.timer_due_at.is_not(None)
         )
+        if due_before is not None:
+            statement = statement.where(RoutineSession.timer_due_at < due_before)
         return (await self.session.execute(statement)).scalars().all()
