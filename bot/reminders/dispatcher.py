@@ -20,14 +20,14 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
 from bot.reminders.pacing import RatePacer
-from bot.reminders.queue import ClaimedReminder, Outcome, claim_ready, materialize_due, record_outcomes
+from bot.reminders.queue import ClaimedReminder, Outcome, claim_ready, materialize_due, record_outcomes, release
 from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500
-RECORD_BATCH = 100
+RECORD_BATCH = 200
 MAX_ATTEMPTS = 5
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
@@ -89,48 +89,52 @@ class ReminderDispatcher:
                 )
             if handled == 0:
                 break
+        return await self._fan_out(fixed_now, catch_up)
+
+    async def _claim(self, fixed_now: datetime | None, catch_up: timedelta) -> list[ClaimedReminder]:
+        now = fixed_now or self.ctx.clock.now()
+        async with self.ctx.db.unit_of_work() as uow:
+            return await claim_ready(
+                uow.session, now, lease=LEASE, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
+            )
+
+    async def _fan_out(self, fixed_now: datetime | None, catch_up: timedelta) -> int:
+        """Claim, send and record as a pipeline: the next batch is claimed while this one is sent, and outcomes
+        are written in the background (one write at a time), so the senders never wait for the database."""
+        recorder = _Recorder(self.ctx)
         sent = 0
-        while not self._stopping:
-            now = fixed_now or self.ctx.clock.now()
-            async with self.ctx.db.unit_of_work() as uow:
-                batch = await claim_ready(
-                    uow.session, now, lease=LEASE, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
-                )
-            if not batch:
-                break
-            sent += await self._send_batch(batch)
+        try:
+            batch = await self._claim(fixed_now, catch_up) if not self._stopping else []
+            while batch:
+                following = asyncio.create_task(self._claim(fixed_now, catch_up))
+                try:
+                    sent += await self._send_batch(batch, recorder)
+                finally:
+                    batch = await following
+                if self._stopping:
+                    if batch:  # claimed but never sent: give them back instead of leaving them leased
+                        async with self.ctx.db.unit_of_work() as uow:
+                            await release(uow.session, [c.delivery_id for c in batch])
+                    break
+        finally:
+            await recorder.close()
         return sent
 
-    async def _send_batch(self, batch: list[ClaimedReminder]) -> int:
-        queue: asyncio.Queue[ClaimedReminder] = asyncio.Queue()
-        for claimed in batch:
-            queue.put_nowait(claimed)
-        outcomes: list[Outcome] = []
+    async def _send_batch(self, batch: list[ClaimedReminder], recorder: _Recorder) -> int:
+        pending = iter(batch)
         sent = 0
-
-        async def flush() -> None:
-            if not outcomes:
-                return
-            pending = outcomes[:]
-            outcomes.clear()
-            async with self.ctx.db.unit_of_work() as uow:
-                await record_outcomes(uow.session, pending, self.ctx.clock.now())
 
         async def worker() -> None:
             nonlocal sent
-            while not queue.empty() and not self._stopping:
-                claimed = queue.get_nowait()
+            for claimed in pending:
+                if self._stopping:
+                    recorder.add(Outcome(claimed.delivery_id, claimed.user_id, "unsent"))
+                    continue
                 outcome = await self._deliver(claimed)
                 sent += outcome.status == "sent"
-                outcomes.append(outcome)
-                if len(outcomes) >= RECORD_BATCH:
-                    await flush()
+                recorder.add(outcome)
 
-        workers = [asyncio.create_task(worker()) for _ in range(self.ctx.settings.send_concurrency)]
-        try:
-            await asyncio.gather(*workers)
-        finally:
-            await flush()
+        await asyncio.gather(*(worker() for _ in range(self.ctx.settings.send_concurrency)))
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
@@ -150,3 +154,37 @@ class ReminderDispatcher:
             log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
             return Outcome(claimed.delivery_id, claimed.user_id, "retry")
         return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
+
+
+class _Recorder:
+    """Collects outcomes and writes them in batches of RECORD_BATCH, in the background, one write at a time."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+        self._pending: list[Outcome] = []
+        self._lock = asyncio.Lock()
+        self._writes: list[asyncio.Task[None]] = []
+
+    def add(self, outcome: Outcome) -> None:
+        self._pending.append(outcome)
+        if len(self._pending) >= RECORD_BATCH:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        if self._pending:
+            outcomes, self._pending = self._pending, []
+            self._writes.append(asyncio.create_task(self._write(outcomes)))
+
+    async def _write(self, outcomes: list[Outcome]) -> None:
+        async with self._lock, self._ctx.db.unit_of_work() as uow:
+            await record_outcomes(uow.session, outcomes, self._ctx.clock.now())
+
+    async def close(self) -> None:
+        """Write what is left and wait for every write; the first failure is raised (the leases then expire and
+        those reminders are sent again: at-least-once)."""
+        self._write_pending()
+        writes, self._writes = self._writes, []
+        results = await asyncio.gather(*writes, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
@@ -113,7 +113,7 @@ async def materialize_due(
             index_elements=["user_id", "slot", "local_date"]
         )
         await session.execute(insert, deliveries)
-    slots = ReminderSlot.__table__
+    slots: Any = ReminderSlot.__table__
     await session.execute(
         update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
         slot_updates,
@@ -218,7 +218,7 @@ async def claim_ready(
 class Outcome:
     delivery_id: int
     user_id: int
-    status: str  # sent | blocked | retry | failed
+    status: str  # sent | blocked | retry | failed | unsent (stopping: never tried, handed back)
     message_id: int | None = None
 
 
@@ -226,14 +226,18 @@ async def record_outcomes(
     session: AsyncSession, outcomes: list[Outcome], now: datetime, *, retry_after: timedelta = timedelta(seconds=30)
 ) -> None:
     """Write what happened to a batch of sends, in a few statements. A retry waits `retry_after` (its lease)."""
-    sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
-    if sent:
-        deliveries = ReminderDelivery.__table__
+    sent = {o.delivery_id: o.message_id for o in outcomes if o.status == "sent"}
+    if sent:  # one statement for the whole batch, not one per row
         await session.execute(
-            update(deliveries)
-            .where(deliveries.c.id == bindparam("b_id"))
-            .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None),
-            sent,
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(list(sent)))
+            .values(
+                status="sent",
+                sent_at=now,
+                message_id=case(sent, value=ReminderDelivery.id),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
         )
     retry = [o.delivery_id for o in outcomes if o.status == "retry"]
     if retry:  # claimed again once the lease runs out
@@ -243,6 +247,9 @@ async def record_outcomes(
             .values(lease_until=now + retry_after)
             .execution_options(synchronize_session=False)
         )
+    unsent = [o.delivery_id for o in outcomes if o.status == "unsent"]
+    if unsent:
+        await release(session, unsent)
     gone = [o for o in outcomes if o.status in ("blocked", "failed")]
     for status_value in ("blocked", "failed"):
         ids = [o.delivery_id for o in gone if o.status == status_value]
@@ -267,3 +274,13 @@ async def record_outcomes(
             .values(next_due_at=None)
             .execution_options(synchronize_session=False)
         )
+
+
+async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Hand back claimed deliveries that were never tried (the bot is stopping): claimable again at once."""
+    await session.execute(
+        update(ReminderDelivery)
+        .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
+        .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
