@@ -9,8 +9,10 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "stretchbot needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing stretchbot and its dependencies into $(VENV) (first run only; log: $(VENV)/install.log)..."
+	@( $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip \
+	   && $(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]' ) > $(VENV)/install.log 2>&1 \
+	   || { tail -n 30 $(VENV)/install.log; echo "install failed: see $(VENV)/install.log"; exit 1; }
 	@touch $(STAMP)
 
 preview: $(STAMP) ## chat with the bot in this terminal (no Telegram account needed)
@@ -26,8 +28,8 @@ test-postgres: $(STAMP) ## the whole test suite against PostgreSQL (TEST_POSTGRE
 	@STRETCHBOT_TEST_DB=postgres $(BIN)/python -m pytest $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy (strict on bot/)
-	@$(BIN)/ruff check bot tests bench
-	@$(BIN)/ruff format --check bot tests bench
+	@$(BIN)/ruff check bot tests $(wildcard bench)
+	@$(BIN)/ruff format --check bot tests $(wildcard bench)
 	@$(BIN)/mypy
 
 bench: $(STAMP) ## every benchmark scenario at full size; writes bench/RESULTS.md

@@ -22,6 +22,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
 from bot.handlers.reminders import send_reminder
 from bot.reminders.dispatcher import ReminderDispatcher
+from bot.routine.timers import RoutineTimers
 from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
@@ -72,6 +73,7 @@ def build_application(
     ctx.components.append(ReminderDispatcher(ctx, send_reminder))
     ctx.options["migrate"] = migrate
     ctx.options["start_components"] = start_components
+    ctx.components.append(RoutineTimers(ctx))
     application.bot_data[CONTEXT_KEY] = ctx
     register_handlers(application)
     return application

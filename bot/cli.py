@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         help="where the preview keeps its database and files",
     )
     preview.add_argument("--fresh", action="store_true", help="start with an empty preview database")
+    preview.add_argument("--fire-reminder", action="store_true", help="send the first reminder right after onboarding")
     db = commands.add_parser("db", help="database commands")
     db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
     db_commands.add_parser("upgrade", help="create or upgrade the schema (also done at start)")
@@ -57,7 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "preview":
             from bot.preview.main import run_preview
 
-            return run_preview(speed=args.speed, script=args.script, data_dir=args.data_dir, fresh=args.fresh)
+            return run_preview(
+                speed=args.speed,
+                script=args.script,
+                data_dir=args.data_dir,
+                fresh=args.fresh,
+                fire_reminder=args.fire_reminder,
+            )
         if args.command == "db" and args.db_command == "upgrade":
             return _db_upgrade()
         if args.command == "content" and args.content_command == "check":

@@ -11,13 +11,18 @@ import logging
 import re
 
 _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
-_NOISY_LOGGERS = (
-    "httpx",
-    "httpcore",
-    "aiohttp.access",
-    "apscheduler.executors.default",
-    "apscheduler.scheduler",
-)
+# httpx/httpcore log URLs (with the token); python-telegram-bot logs request parameters and updates (message texts,
+# ratings) at DEBUG. None of them may log below these levels, whatever LOG_LEVEL says.
+_QUIET_LOGGERS = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+    "apscheduler.executors.default": logging.WARNING,
+    "apscheduler.scheduler": logging.WARNING,
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "sqlalchemy.engine": logging.WARNING,
+}
 
 
 class RedactTokens(logging.Filter):
@@ -40,5 +45,5 @@ def configure_logging(level: str) -> None:
         handler.addFilter(RedactTokens())
         handler._stretchbot = True  # type: ignore[attr-defined]
         root.addHandler(handler)
-    for name in _NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
+    for name, floor in _QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelNamesMapping()[level]))

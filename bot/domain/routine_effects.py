@@ -97,11 +97,11 @@ class SwitchSides:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleTimer:
-    """Arm a timer that feeds `TimerFired(seq, kind)` back after `after_seconds`. At most one is pending."""
+    """Arm a timer that feeds `TimerFired(timer_seq, kind)` back after `after_seconds`. At most one is pending."""
 
     kind: TimerKind
     after_seconds: int
-    seq: int
+    timer_seq: int
 
 
 @dataclass(frozen=True, slots=True)

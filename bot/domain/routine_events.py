@@ -1,7 +1,8 @@
 """Events fed to the routine walkthrough machine (`bot.domain.routine_machine.transition`).
 
-Events that carry `seq` come from buttons or timers that were created for one particular state; the machine
-treats them as stale unless `seq` equals the current `RoutineState.seq`. Pure data, stdlib only.
+Events that carry `seq` come from buttons created for one particular state; the machine treats them as stale
+unless `seq` equals the current `RoutineState.seq`. `TimerFired` carries `timer_seq` instead, checked against
+`RoutineState.timer_seq` (which, unlike `seq`, also moves at every timer checkpoint). Pure data, stdlib only.
 """
 
 from __future__ import annotations
@@ -62,9 +63,9 @@ class Stop:
 
 @dataclass(frozen=True, slots=True)
 class TimerFired:
-    """A timer armed by a `ScheduleTimer(kind, after_seconds, seq)` effect has fired."""
+    """A timer armed by a `ScheduleTimer(kind, after_seconds, timer_seq)` effect has fired."""
 
-    seq: int
+    timer_seq: int
     kind: TimerKind
 
 
@@ -89,4 +90,4 @@ class Restore:
 
 
 Event = Begin | Done | Skip | Pause | Resume | Stop | TimerFired | AfterRating | TighterSide | Restore
-SeqEvent = Done | Skip | Pause | Resume | Stop | TimerFired
+SeqEvent = Done | Skip | Pause | Resume | Stop

@@ -3,7 +3,7 @@
 `transition(routine, state, event) -> (state, effects)` is the only way a walkthrough moves. It never does
 I/O, never reads a clock and never produces sentences: the caller stores the returned state, renders the
 effects from the routine's content (buttons carry the returned state's `seq`) and arms the timers asked for
-by `ScheduleTimer`, which come back as `TimerFired(seq, kind)`. See `routine_machine.md` for the diagram.
+by `ScheduleTimer`, which come back as `TimerFired(timer_seq, kind)`. See `routine_machine.md` for the diagram.
 
 Order of the walkthrough (`walkthrough(routine)`): the steps before the first `per_side` step, in list
 order; then, for each side in `routine.sides`, every `per_side` step in list order (a SWITCH_SIDES stop
@@ -15,11 +15,15 @@ when the routine has sided steps and at least two sides) the tighter side, then 
 Timers: at most one timer is pending at any time. A hold or rest of D seconds has a fixed list of
 checkpoints (`timer_schedule`): TICKs every `tick_seconds`, the HALFWAY point of a hold, and the end; a tick
 that would come less than `tick_seconds` from the halfway point or from the end is left out, so the live
-message is edited at most once per tick interval. Each checkpoint is one accepted transition (it bumps
-`seq`, which stales every older button and timer) whose effects are the live-message edit, carrying the new
-seq's buttons, and the `ScheduleTimer` of the next checkpoint. `elapsed` is the time of the last checkpoint
-reached, so a pause or a restart resumes the hold at that checkpoint (the user may hold up to one tick
-interval longer, never shorter).
+message is edited at most once per tick interval. Each checkpoint is one accepted transition whose effects are
+the live-message edit and the `ScheduleTimer` of the next checkpoint. `elapsed` is the time of the last
+checkpoint reached, so a pause or a restart resumes the hold at that checkpoint (the user may hold up to one
+tick interval longer, never shorter).
+
+Two counters make old input harmless. `seq` (carried by buttons) is bumped only when what the buttons mean
+changes: every accepted user event, and a timer that ends a hold or a rest; a TICK or HALFWAY checkpoint leaves
+it alone, so the buttons of the live message stay valid while it counts down. `timer_seq` (carried by timers)
+is bumped by every accepted transition, so a timer armed before any change is dead when it fires.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ from bot.domain.routine_events import (
 )
 from bot.domain.routine_model import Routine, Step
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 DEFAULT_TICK_SECONDS = 10
 MIN_TICK_SECONDS = 5  # Telegram throttles edits of one message: never refresh the live message faster
 GENTLE_MIN_HOLD_SECONDS = 5
@@ -158,13 +162,15 @@ class RoutineState:
     `slot` indexes `walkthrough(routine)` (it equals the number of slots done; in SWITCH_SIDES it is the first
     slot of the next side; in the closing questions it is the number of slots). `rep` is 1-based. `elapsed` is
     the seconds of the current hold or rest (HOLDING, RESTING, or PAUSED with `paused_phase`) already done, as
-    of the last checkpoint. `seq` is bumped by every accepted transition.
+    of the last checkpoint. `seq` (what buttons carry) is bumped by every accepted transition except a TICK or
+    HALFWAY checkpoint; `timer_seq` (what timers carry) by every accepted transition.
     """
 
     routine_id: str
     gentle: bool = False
     phase: Phase = Phase.NEW
     seq: int = 0
+    timer_seq: int = 0
     slot: int = 0
     rep: int = 1
     elapsed: int = 0
@@ -183,8 +189,8 @@ class RoutineState:
             raise ValueError("paused_phase is set exactly when the phase is PAUSED")
         if self.paused_phase is not None and self.paused_phase not in _TIMED:
             raise ValueError("only a hold or a rest can be paused")
-        if self.seq < 0 or self.slot < 0 or self.rep < 1 or self.elapsed < 0:
-            raise ValueError("seq, slot and elapsed must be >= 0 and rep >= 1")
+        if self.seq < 0 or self.timer_seq < 0 or self.slot < 0 or self.rep < 1 or self.elapsed < 0:
+            raise ValueError("seq, timer_seq, slot and elapsed must be >= 0 and rep >= 1")
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -193,6 +199,7 @@ class RoutineState:
             "gentle": self.gentle,
             "phase": self.phase.value,
             "seq": self.seq,
+            "timer_seq": self.timer_seq,
             "slot": self.slot,
             "rep": self.rep,
             "elapsed": self.elapsed,
@@ -204,9 +211,10 @@ class RoutineState:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> RoutineState:
-        """Read a stored state back; ValueError if it is malformed or of an unknown version."""
+        """Read a stored state back; ValueError if it is malformed or of an unknown version. A version 1 state
+        (before `timer_seq` existed) is read with `timer_seq = seq`, which is what its pending timer carries."""
         version = _get_int(data, "version")
-        if version != STATE_VERSION:
+        if version not in (1, STATE_VERSION):
             raise ValueError(f"unsupported routine state version {version}")
         paused = data.get("paused_phase")
         rating = data.get("after_rating")
@@ -224,6 +232,7 @@ class RoutineState:
             gentle=gentle,
             phase=_get_phase(data.get("phase")),
             seq=_get_int(data, "seq"),
+            timer_seq=_get_int(data, "seq" if version == 1 else "timer_seq"),
             slot=_get_int(data, "slot"),
             rep=_get_int(data, "rep"),
             elapsed=_get_int(data, "elapsed"),
@@ -231,7 +240,6 @@ class RoutineState:
             after_rating=None if rating is None else float(rating),
             tighter_side=side,
             tick_seconds=_get_int(data, "tick_seconds"),
-            version=version,
         )
 
 
@@ -300,16 +308,19 @@ def progress(routine: Routine, state: RoutineState) -> tuple[int, int]:
 
 
 def transition(routine: Routine, state: RoutineState, event: Event) -> Transition:
-    """Apply `event`. Stale seq -> (state, [Stale()]); senseless event -> (state, [Ignored(reason)]);
-    otherwise a new state with seq + 1 and its effects. Restore never changes the state. ValueError if
+    """Apply `event`. Stale seq (a user event) or timer_seq (a timer) -> (state, [Stale()]); senseless event ->
+    (state, [Ignored(reason)]); otherwise a new state with timer_seq + 1 (and seq + 1 unless it is a TICK or
+    HALFWAY checkpoint) and its effects. Restore never changes the state. ValueError if
     `state` belongs to another routine or points past its steps (the content changed under a stored
     walkthrough)."""
     _check_fits(routine, state)
     if state.phase in _TERMINAL:
         return state, [Ignored(IgnoreReason.FINISHED)]
-    if isinstance(event, Done | Skip | Pause | Resume | Stop | TimerFired) and event.seq != state.seq:
+    if isinstance(event, Done | Skip | Pause | Resume | Stop) and event.seq != state.seq:
         return state, [Stale()]
-    nxt = replace(state, seq=state.seq + 1)
+    if isinstance(event, TimerFired) and event.timer_seq != state.timer_seq:
+        return state, [Stale()]
+    nxt = replace(state, seq=state.seq + 1, timer_seq=state.timer_seq + 1)
     match event:
         case Begin():
             return _on_begin(routine, state, nxt)
@@ -407,7 +418,7 @@ def _on_timer(routine: Routine, state: RoutineState, nxt: RoutineState, kind: Ti
         return _end_hold(routine, nxt, [])
     if kind == TimerKind.REST_END:
         return _start_hold(routine, nxt, state.rep + 1, [])
-    reached = replace(nxt, elapsed=moment)
+    reached = replace(nxt, seq=state.seq, elapsed=moment)  # a checkpoint: the buttons keep their meaning
     live = _live(routine, reached, reached.phase, halfway=kind == TimerKind.HALFWAY)
     return reached, [live, _next_timer(routine, reached)]
 
@@ -562,7 +573,7 @@ def _pending_checkpoint(routine: Routine, state: RoutineState) -> tuple[int, Tim
 
 def _next_timer(routine: Routine, state: RoutineState) -> ScheduleTimer:
     moment, kind = _pending_checkpoint(routine, state)
-    return ScheduleTimer(kind, max(0, moment - state.elapsed), state.seq)
+    return ScheduleTimer(kind, max(0, moment - state.elapsed), state.timer_seq)
 
 
 def _live(routine: Routine, state: RoutineState, phase: Phase, *, halfway: bool = False) -> LiveUpdate:

@@ -9,13 +9,18 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import common, onboarding, reminders, text
+from bot.handlers import admin, common, data, onboarding, progress, ratings, reminders, routine, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
     onboarding.register(application)
     reminders.register(application)
+    routine.register(application)
+    ratings.register(application)
+    progress.register(application)
+    data.register(application)
+    admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages
     application.add_error_handler(common.on_error)

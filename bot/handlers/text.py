@@ -13,13 +13,15 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.context import AppContext, app_context
-from bot.handlers import onboarding
+from bot.handlers import onboarding, ratings, routine
 from bot.ui.message import OutgoingMessage
 
 TextConsumer = Callable[[AppContext, Update], Awaitable[bool]]
 MAX_TEXT = 1000
 
-CONSUMERS: tuple[TextConsumer, ...] = (onboarding.consume_text,)
+# The running routine's pending rating comes before the ratings consumer, which stays last: any number left
+# over is a stiffness rating typed at any time.
+CONSUMERS: tuple[TextConsumer, ...] = (onboarding.consume_text, routine.consume_text, ratings.consume_text)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -20,7 +20,14 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
 from bot.reminders.pacing import RatePacer
-from bot.reminders.queue import ClaimedReminder, Outcome, claim_ready, materialize_due, record_outcomes, release
+from bot.reminders.queue import (
+    ClaimedReminder,
+    Outcome,
+    claim_ready,
+    materialize_due,
+    record_outcomes,
+    release_claims,
+)
 from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
@@ -43,8 +50,14 @@ class ReminderDispatcher:
         self._lock = asyncio.Lock()
         self._stopping = False
         self._job: Any = None
+        self._application: Application[Any, Any, Any, Any, Any, Any] | None = None
+
+    def _should_stop(self) -> bool:
+        """Shutting down: the application stops running before it waits for jobs, so a fan-out ends early."""
+        return self._stopping or (self._application is not None and not self._application.running)
 
     async def start(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self._application = application
         job_queue = application.job_queue
         if job_queue is None:
             raise RuntimeError("the reminder dispatcher needs python-telegram-bot[job-queue]")
@@ -75,7 +88,6 @@ class ReminderDispatcher:
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due at `now` (default: the clock); the number of reminders sent."""
         async with self._lock:
-            self._stopping = False
             return await self._run(now)
 
     async def _run(self, fixed_now: datetime | None) -> int:
@@ -104,20 +116,22 @@ class ReminderDispatcher:
         recorder = _Recorder(self.ctx)
         sent = 0
         try:
-            batch = await self._claim(fixed_now, catch_up) if not self._stopping else []
+            batch = await self._claim(fixed_now, catch_up) if not self._should_stop() else []
             while batch:
                 following = asyncio.create_task(self._claim(fixed_now, catch_up))
                 try:
                     sent += await self._send_batch(batch, recorder)
                 finally:
                     batch = await following
-                if self._stopping:
-                    if batch:  # claimed but never sent: give them back instead of leaving them leased
+                if self._should_stop():
+                    if batch:  # claimed but never tried: give them back instead of leaving them leased
                         async with self.ctx.db.unit_of_work() as uow:
-                            await release(uow.session, [c.delivery_id for c in batch])
+                            await release_claims(uow.session, [c.delivery_id for c in batch])
                     break
         finally:
-            await recorder.close()
+            unsent = await recorder.close()
+            if unsent:
+                log.info("shutting down: %d claimed reminders released for the next start", unsent)
         return sent
 
     async def _send_batch(self, batch: list[ClaimedReminder], recorder: _Recorder) -> int:
@@ -127,7 +141,7 @@ class ReminderDispatcher:
         async def worker() -> None:
             nonlocal sent
             for claimed in pending:
-                if self._stopping:
+                if self._should_stop():  # shutting down: the rest go back unsent
                     recorder.add(Outcome(claimed.delivery_id, claimed.user_id, "unsent"))
                     continue
                 outcome = await self._deliver(claimed)
@@ -164,9 +178,11 @@ class _Recorder:
         self._pending: list[Outcome] = []
         self._lock = asyncio.Lock()
         self._writes: list[asyncio.Task[None]] = []
+        self.unsent = 0
 
     def add(self, outcome: Outcome) -> None:
         self._pending.append(outcome)
+        self.unsent += outcome.status == "unsent"
         if len(self._pending) >= RECORD_BATCH:
             self._write_pending()
 
@@ -179,12 +195,13 @@ class _Recorder:
         async with self._lock, self._ctx.db.unit_of_work() as uow:
             await record_outcomes(uow.session, outcomes, self._ctx.clock.now())
 
-    async def close(self) -> None:
-        """Write what is left and wait for every write; the first failure is raised (the leases then expire and
-        those reminders are sent again: at-least-once)."""
+    async def close(self) -> int:
+        """Write what is left and wait for every write; the number handed back unsent. The first failure is
+        raised (the leases then expire and those reminders are sent again: at-least-once)."""
         self._write_pending()
         writes, self._writes = self._writes, []
         results = await asyncio.gather(*writes, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 raise result
+        return self.unsent

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, case, or_, select, update
+from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
@@ -113,7 +113,7 @@ async def materialize_due(
             index_elements=["user_id", "slot", "local_date"]
         )
         await session.execute(insert, deliveries)
-    slots: Any = ReminderSlot.__table__
+    slots = cast(Table, ReminderSlot.__table__)
     await session.execute(
         update(slots).where(slots.c.id == bindparam("b_id")).values(next_due_at=bindparam("b_next")),
         slot_updates,
@@ -249,7 +249,7 @@ async def record_outcomes(
         )
     unsent = [o.delivery_id for o in outcomes if o.status == "unsent"]
     if unsent:
-        await release(session, unsent)
+        await release_claims(session, unsent)
     gone = [o for o in outcomes if o.status in ("blocked", "failed")]
     for status_value in ("blocked", "failed"):
         ids = [o.delivery_id for o in gone if o.status == status_value]
@@ -276,11 +276,12 @@ async def record_outcomes(
         )
 
 
-async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
-    """Hand back claimed deliveries that were never tried (the bot is stopping): claimable again at once."""
-    await session.execute(
-        update(ReminderDelivery)
-        .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
-        .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
-        .execution_options(synchronize_session=False)
-    )
+async def release_claims(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
+    if delivery_ids:
+        await session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
+            .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )

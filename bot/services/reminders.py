@@ -14,6 +14,7 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain.schedule import local_date_at
 from bot.domain.timezones import resolve_zone
 from bot.services.scheduling import PAUSED_INDEFINITELY, SECOND, earliest_due, reschedule
+from bot.services.skips import record_skip
 
 MAX_SNOOZES = 3
 MAX_PAUSE_DAYS = 90
@@ -61,24 +62,30 @@ async def _own_delivery(uow: UnitOfWork, delivery_id: int, user_id: int) -> tupl
     return user, delivery
 
 
-async def check_actionable(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Refused | None:
-    """May the user still act on this reminder (start, rate)? None if yes."""
+async def _own_todays_delivery(
+    uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime
+) -> tuple[User, ReminderDelivery] | Refused:
+    """The user's own reminder of their current local date (yesterday's buttons no longer act)."""
     found = await _own_delivery(uow, delivery_id, user_id)
     if isinstance(found, Refused):
         return found
     user, delivery = found
     if delivery.local_date != today_of(user, now):
         return Refused("old")
-    return None
+    return found
+
+
+async def check_actionable(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Refused | None:
+    """May the user still act on this reminder (start, rate)? None if yes."""
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
+    return found if isinstance(found, Refused) else None
 
 
 async def snooze(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Snoozed | Refused:
-    found = await _own_delivery(uow, delivery_id, user_id)
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
     if isinstance(found, Refused):
         return found
     user, delivery = found
-    if delivery.local_date != today_of(user, now):
-        return Refused("old")
     if delivery.status != "sent":
         return Refused("handled")
     if delivery.snoozes >= MAX_SNOOZES:
@@ -93,17 +100,15 @@ async def snooze(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime)
 
 async def skip(uow: UnitOfWork, delivery_id: int, user_id: int, now: datetime) -> Skipped | Refused:
     """Skip the reminder's day; the reason comes with the next tap (a skip without one is stored as such)."""
-    found = await _own_delivery(uow, delivery_id, user_id)
+    found = await _own_todays_delivery(uow, delivery_id, user_id, now)
     if isinstance(found, Refused):
         return found
-    user, delivery = found
-    if delivery.local_date != today_of(user, now):
-        return Refused("old")
+    _user, delivery = found
     if delivery.status not in ("sent", "pending"):
         return Refused("handled")
     delivery.status = "skipped"
     delivery.lease_until = None
-    await _upsert_skip(uow, user_id, delivery.local_date, None, now)
+    await record_skip(uow, user_id, delivery.local_date, None, now)
     return Skipped(delivery.id, delivery.message_id)
 
 
@@ -123,16 +128,6 @@ async def skip_reason(
     day.reason = reason
     slots = await uow.reminders.slots_of(user_id)
     return Scheduled(earliest_due(slots), user.timezone)
-
-
-async def _upsert_skip(uow: UnitOfWork, user_id: int, local_date: date, reason: str | None, now: datetime) -> None:
-    statement = select(SkippedDay).where(SkippedDay.user_id == user_id, SkippedDay.local_date == local_date)
-    row = (await uow.session.execute(statement)).scalar_one_or_none()
-    if row is None:
-        uow.session.add(SkippedDay(user_id=user_id, local_date=local_date, reason=reason, created_at=now))
-    elif reason is not None:
-        row.reason = reason
-    await uow.flush()
 
 
 async def _onboarded(uow: UnitOfWork, user_id: int) -> User | None:

@@ -51,19 +51,12 @@ class Sender:
         """Send `message`; its message id."""
         try:
             sent: Message
-            if message.attachment is not None and message.attachment.kind == "photo":
-                sent = await self.bot.send_photo(
+            attachment = message.attachment
+            if attachment is not None:
+                send_file = self.bot.send_photo if attachment.kind == "photo" else self.bot.send_document
+                sent = await send_file(
                     chat_id,
-                    InputFile(message.attachment.data, filename=message.attachment.filename),
-                    caption=message.text or None,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(message),
-                    disable_notification=message.silent,
-                )
-            elif message.attachment is not None:
-                sent = await self.bot.send_document(
-                    chat_id,
-                    InputFile(message.attachment.data, filename=message.attachment.filename),
+                    InputFile(attachment.data, filename=attachment.filename),
                     caption=message.text or None,
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard(message),

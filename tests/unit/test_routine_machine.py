@@ -138,7 +138,7 @@ def timers(effects: list[Effect]) -> list[ScheduleTimer]:
 def fire(state: RoutineState, effects: list[Effect], routine: Routine = PIGEON) -> tuple[RoutineState, list[Effect]]:
     """Fire the one timer the last transition armed."""
     (timer,) = timers(effects)
-    return transition(routine, state, TimerFired(timer.seq, timer.kind))
+    return transition(routine, state, TimerFired(timer.timer_seq, timer.kind))
 
 
 def holding_first_rep(routine: Routine = PIGEON, tick_seconds: int = 10) -> tuple[RoutineState, list[Effect]]:
@@ -159,7 +159,7 @@ def at_phase(phase: Phase, routine: Routine = PIGEON) -> RoutineState:
         if phase == Phase.PAUSED and state.phase == Phase.HOLDING:
             event: Event = Pause(state.seq)
         elif pending:
-            event = TimerFired(pending[0].seq, pending[0].kind)
+            event = TimerFired(pending[0].timer_seq, pending[0].kind)
         elif state.phase == Phase.ASK_AFTER_RATING:
             event = AfterRating(4)
         else:
@@ -178,7 +178,7 @@ def run_all(
             return state, log
         pending = timers(effects)
         if pending:
-            event: Event = TimerFired(pending[0].seq, pending[0].kind)
+            event: Event = TimerFired(pending[0].timer_seq, pending[0].kind)
         elif state.phase == Phase.ASK_AFTER_RATING:
             event = AfterRating(rating)
         elif state.phase == Phase.ASK_TIGHTER_SIDE:
@@ -186,14 +186,21 @@ def run_all(
         else:
             event = Done(state.seq)
         new, effects = transition(routine, state, event)
-        assert new.seq == state.seq + 1
+        assert new.timer_seq == state.timer_seq + 1
+        assert new.seq == state.seq + (0 if is_checkpoint(event) else 1)
         state = new
         log.extend(effects)
     raise AssertionError("walkthrough did not end")
 
 
-def accepted(old: RoutineState, new: RoutineState, effects: list[Effect]) -> None:
-    assert new.seq == old.seq + 1
+def is_checkpoint(event: Event) -> bool:
+    """A TICK or HALFWAY timer: it moves `timer_seq` only, so the buttons on the live message stay valid."""
+    return isinstance(event, TimerFired) and event.kind in (TimerKind.TICK, TimerKind.HALFWAY)
+
+
+def accepted(old: RoutineState, new: RoutineState, effects: list[Effect], *, checkpoint: bool = False) -> None:
+    assert new.timer_seq == old.timer_seq + 1
+    assert new.seq == old.seq + (0 if checkpoint else 1)
     assert not any(isinstance(effect, Stale | Ignored) for effect in effects)
 
 
@@ -231,12 +238,13 @@ def test_per_side_steps_without_sides_are_done_once() -> None:
 def test_initial_state() -> None:
     state = initial_state(PIGEON)
     assert state == RoutineState(routine_id="pigeon")
-    assert (state.phase, state.seq, state.gentle, state.tick_seconds, state.version) == (
+    assert (state.phase, state.seq, state.timer_seq, state.gentle, state.tick_seconds, state.version) == (
         Phase.NEW,
+        0,
         0,
         False,
         10,
-        1,
+        2,
     )
     assert initial_state(PIGEON, gentle=True).gentle
     assert initial_state(PIGEON, tick_seconds=1).tick_seconds == 5
@@ -361,7 +369,7 @@ def test_ready_done_timed_starts_the_hold() -> None:
     assert (state.phase, state.rep, state.elapsed) == (Phase.HOLDING, 1, 0)
     assert effects == [
         StartHold("lean_forward", "left", 1, 3, 30),
-        ScheduleTimer(TimerKind.HALFWAY, 15, state.seq),
+        ScheduleTimer(TimerKind.HALFWAY, 15, state.timer_seq),
     ]
 
 
@@ -401,16 +409,16 @@ def test_ready_done_on_the_last_untimed_step_asks_the_rating() -> None:
 
 def test_holding_tick_and_halfway_update_the_live_message() -> None:
     state, effects = holding_first_rep(tick_seconds=5)
-    assert timers(effects) == [ScheduleTimer(TimerKind.TICK, 5, state.seq)]
+    assert timers(effects) == [ScheduleTimer(TimerKind.TICK, 5, state.timer_seq)]
     seen = []
     for _ in range(5):
         new, effects = fire(state, effects)
-        accepted(state, new, effects)
+        accepted(state, new, effects, checkpoint=True)
         assert new.phase == Phase.HOLDING
         live, timer = effects
         assert isinstance(live, LiveUpdate)
         assert isinstance(timer, ScheduleTimer)
-        assert timer.seq == new.seq
+        assert timer.timer_seq == new.timer_seq
         seen.append((new.elapsed, live.seconds_left, live.halfway, timer.kind, timer.after_seconds))
         state = new
     assert seen == [
@@ -431,7 +439,7 @@ def test_holding_end_with_more_reps_releases_and_rests() -> None:
     assert (new.phase, new.rep, new.elapsed) == (Phase.RESTING, 1, 0)
     assert effects == [
         Release("lean_forward", "left", 1, 3, 10),
-        ScheduleTimer(TimerKind.REST_END, 10, new.seq),
+        ScheduleTimer(TimerKind.REST_END, 10, new.timer_seq),
     ]
 
 
@@ -443,7 +451,7 @@ def test_holding_done_ends_the_hold_early() -> None:
     assert effects == [
         CancelTimers(),
         Release("lean_forward", "left", 1, 3, 10),
-        ScheduleTimer(TimerKind.REST_END, 10, new.seq),
+        ScheduleTimer(TimerKind.REST_END, 10, new.timer_seq),
     ]
 
 
@@ -451,7 +459,7 @@ def test_holding_end_without_rest_starts_the_next_rep() -> None:
     state = begun(MIXED)
     state, _ = step(state, Done(state.seq), MIXED)
     state, effects = step(state, Done(state.seq), MIXED)
-    assert effects == [StartHold("sided", "left", 1, 2, 12), ScheduleTimer(TimerKind.HALFWAY, 6, state.seq)]
+    assert effects == [StartHold("sided", "left", 1, 2, 12), ScheduleTimer(TimerKind.HALFWAY, 6, state.timer_seq)]
     state, effects = fire(state, effects, MIXED)
     new, effects = fire(state, effects, MIXED)
     accepted(state, new, effects)
@@ -459,7 +467,7 @@ def test_holding_end_without_rest_starts_the_next_rep() -> None:
     assert effects == [
         Release("sided", "left", 1, 2, 0),
         StartHold("sided", "left", 2, 2, 12),
-        ScheduleTimer(TimerKind.HALFWAY, 6, new.seq),
+        ScheduleTimer(TimerKind.HALFWAY, 6, new.timer_seq),
     ]
     early, effects = step(state, Done(state.seq), MIXED)
     assert (early.phase, early.rep) == (Phase.HOLDING, 2)
@@ -490,19 +498,19 @@ def test_holding_skip_skips_the_rest_of_the_step() -> None:
 def test_resting_tick_end_and_done() -> None:
     state, effects = holding_first_rep(tick_seconds=5)
     state, effects = step(state, Done(state.seq))  # to the rest
-    assert timers(effects) == [ScheduleTimer(TimerKind.TICK, 5, state.seq)]
+    assert timers(effects) == [ScheduleTimer(TimerKind.TICK, 5, state.timer_seq)]
     new, effects = fire(state, effects)
-    accepted(state, new, effects)
+    accepted(state, new, effects, checkpoint=True)
     assert new.phase == Phase.RESTING
     assert effects == [
         LiveUpdate("lean_forward", "left", 1, 3, 5, Phase.RESTING),
-        ScheduleTimer(TimerKind.REST_END, 5, new.seq),
+        ScheduleTimer(TimerKind.REST_END, 5, new.timer_seq),
     ]
     state = new
     new, effects = fire(state, effects)
     accepted(state, new, effects)
     assert (new.phase, new.rep, new.elapsed) == (Phase.HOLDING, 2, 0)
-    assert effects == [StartHold("lean_forward", "left", 2, 3, 30), ScheduleTimer(TimerKind.TICK, 5, new.seq)]
+    assert effects == [StartHold("lean_forward", "left", 2, 3, 30), ScheduleTimer(TimerKind.TICK, 5, new.timer_seq)]
     early, effects = step(state, Done(state.seq))
     assert (early.phase, early.rep) == (Phase.HOLDING, 2)
     assert effects[0] == CancelTimers()
@@ -529,14 +537,14 @@ def test_pause_and_resume_in_the_middle_of_a_hold_keeps_the_remaining_time() -> 
         LiveUpdate("lean_forward", "left", 1, 3, 15, Phase.PAUSED),
     ]
     # the timer armed before the pause is dead
-    unchanged(paused, *step(paused, TimerFired(old_timer.seq, old_timer.kind)), Stale())
+    unchanged(paused, *step(paused, TimerFired(old_timer.timer_seq, old_timer.kind)), Stale())
     resumed, effects = step(paused, Resume(paused.seq))
     accepted(paused, resumed, effects)
     assert (resumed.phase, resumed.paused_phase, resumed.elapsed) == (Phase.HOLDING, None, 15)
     assert effects == [
         Resumed(),
         LiveUpdate("lean_forward", "left", 1, 3, 15, Phase.HOLDING),
-        ScheduleTimer(TimerKind.HOLD_END, 15, resumed.seq),
+        ScheduleTimer(TimerKind.HOLD_END, 15, resumed.timer_seq),
     ]
     done, effects = fire(resumed, effects)
     assert done.phase == Phase.RESTING
@@ -550,7 +558,7 @@ def test_pause_and_resume_a_rest() -> None:
     assert effects[-1] == LiveUpdate("lean_forward", "left", 1, 3, 10, Phase.PAUSED)
     resumed, effects = step(paused, Resume(paused.seq))
     assert resumed.phase == Phase.RESTING
-    assert effects[-1] == ScheduleTimer(TimerKind.REST_END, 10, resumed.seq)
+    assert effects[-1] == ScheduleTimer(TimerKind.REST_END, 10, resumed.timer_seq)
 
 
 def test_paused_skip_goes_on() -> None:
@@ -581,14 +589,14 @@ def test_events_that_make_no_sense_are_ignored(phase: Phase, event_type: type[Do
 
 def test_a_timer_in_a_phase_without_timers_is_ignored() -> None:
     state = begun()
-    new, effects = step(state, TimerFired(state.seq, TimerKind.HOLD_END))
+    new, effects = step(state, TimerFired(state.timer_seq, TimerKind.HOLD_END))
     unchanged(state, new, effects, Ignored(IgnoreReason.WRONG_PHASE))
 
 
 def test_a_current_timer_of_the_wrong_kind_is_ignored() -> None:
     state, _ = holding_first_rep()
     for kind in (TimerKind.TICK, TimerKind.HOLD_END, TimerKind.REST_END):
-        unchanged(state, *step(state, TimerFired(state.seq, kind)), Ignored(IgnoreReason.UNEXPECTED_TIMER))
+        unchanged(state, *step(state, TimerFired(state.timer_seq, kind)), Ignored(IgnoreReason.UNEXPECTED_TIMER))
 
 
 def test_switch_sides_done_shows_the_first_step_of_the_next_side() -> None:
@@ -670,7 +678,7 @@ def test_every_event_after_the_end_is_ignored(phase: Phase) -> None:
         Resume(state.seq),
         Stop(state.seq),
         Stop(state.seq - 1),
-        TimerFired(state.seq, TimerKind.TICK),
+        TimerFired(state.timer_seq, TimerKind.TICK),
         AfterRating(5),
         TighterSide("left"),
         Restore(),
@@ -706,18 +714,67 @@ def test_timers_armed_before_a_skip_or_stop_are_stale() -> None:
     state, effects = holding_first_rep()
     armed = timers(effects)[0]
     skipped, _ = step(state, Skip(state.seq))
-    unchanged(skipped, *step(skipped, TimerFired(armed.seq, armed.kind)), Stale())
+    unchanged(skipped, *step(skipped, TimerFired(armed.timer_seq, armed.kind)), Stale())
     early, _ = step(state, Done(state.seq))
-    unchanged(early, *step(early, TimerFired(armed.seq, armed.kind)), Stale())
+    unchanged(early, *step(early, TimerFired(armed.timer_seq, armed.kind)), Stale())
     stopped, _ = step(state, Stop(state.seq))
-    unchanged(stopped, *step(stopped, TimerFired(armed.seq, armed.kind)), Ignored(IgnoreReason.FINISHED))
+    unchanged(stopped, *step(stopped, TimerFired(armed.timer_seq, armed.kind)), Ignored(IgnoreReason.FINISHED))
+
+
+def test_buttons_stay_valid_across_timer_checkpoints() -> None:
+    """The live message's Done/Skip/Pause/Stop (made for `seq`) still work after TICK and HALFWAY checkpoints."""
+    state, effects = holding_first_rep(tick_seconds=5)
+    buttons_seq = state.seq
+    for _ in range(3):  # 5 s TICK, 10 s TICK, 15 s HALFWAY
+        state, effects = fire(state, effects)
+        assert state.seq == buttons_seq
+    assert (state.phase, state.elapsed) == (Phase.HOLDING, 15)
+    for make in (Done, Skip, Pause, Stop):
+        new, effects = step(state, make(buttons_seq))
+        accepted(state, new, effects)
+    _, effects = step(state, Pause(buttons_seq))
+    assert effects[-1] == LiveUpdate("lean_forward", "left", 1, 3, 15, Phase.PAUSED)
+
+
+def test_a_timer_that_ends_a_hold_or_rest_stales_the_buttons() -> None:
+    """Done means "end the hold early" while holding and "end the rest early" while resting: a Done that races
+    the end of a hold must not also end the rest."""
+    state, effects = holding_first_rep()
+    tap = Done(state.seq)
+    state, effects = fire(state, effects)  # HALFWAY: the tap is still good
+    state, effects = fire(state, effects)  # HOLD_END: now resting
+    assert state.phase == Phase.RESTING
+    unchanged(state, *step(state, tap), Stale())
+    tap = Done(state.seq)
+    state, effects = fire(state, effects)  # REST_END: rep 2 starts
+    assert (state.phase, state.rep) == (Phase.HOLDING, 2)
+    unchanged(state, *step(state, tap), Stale())
+
+
+def test_timers_and_buttons_use_separate_counters() -> None:
+    state, effects = holding_first_rep()
+    (armed,) = timers(effects)
+    # a button event carrying the timer's counter (or a timer carrying the buttons') is judged on its own counter
+    state = replace(state, timer_seq=state.seq + 7)
+    unchanged(state, *step(state, TimerFired(state.seq, armed.kind)), Stale())
+    new, _ = step(state, TimerFired(state.timer_seq, armed.kind))
+    assert new.elapsed == 15
+    unchanged(state, *step(state, Done(state.timer_seq)), Stale())
+
+
+def test_a_version_1_state_is_read_with_timer_seq_equal_to_seq() -> None:
+    state, _ = holding_first_rep()
+    old = {key: value for key, value in state.to_dict().items() if key != "timer_seq"}
+    old["version"] = 1
+    read = RoutineState.from_dict(old)
+    assert (read.version, read.seq, read.timer_seq) == (2, state.seq, state.seq)
 
 
 def test_a_timer_firing_twice_counts_once() -> None:
     state, effects = holding_first_rep()
     armed = timers(effects)[0]
-    once, _ = step(state, TimerFired(armed.seq, armed.kind))
-    unchanged(once, *step(once, TimerFired(armed.seq, armed.kind)), Stale())
+    once, _ = step(state, TimerFired(armed.timer_seq, armed.kind))
+    unchanged(once, *step(once, TimerFired(armed.timer_seq, armed.kind)), Stale())
 
 
 # --- whole walkthroughs ----------------------------------------------------------------------------------
@@ -828,7 +885,7 @@ def test_restore_after_a_restart_in_the_middle_of_a_hold_rearms_the_remaining_ti
     assert effects == [
         CancelTimers(),
         LiveUpdate("lean_forward", "left", 1, 3, 20, Phase.HOLDING),
-        ScheduleTimer(TimerKind.HALFWAY, 5, restarted.seq),
+        ScheduleTimer(TimerKind.HALFWAY, 5, restarted.timer_seq),
     ]
     # the re-armed timer carries on the walkthrough
     new, effects = fire(new, effects)
@@ -862,7 +919,7 @@ def test_restore_during_a_rest_and_before_begin() -> None:
     assert effects == [
         CancelTimers(),
         LiveUpdate("lean_forward", "left", 1, 3, 10, Phase.RESTING),
-        ScheduleTimer(TimerKind.REST_END, 10, state.seq),
+        ScheduleTimer(TimerKind.REST_END, 10, state.timer_seq),
     ]
     fresh = initial_state(PIGEON)
     assert step(fresh, Restore()) == (fresh, [])
@@ -872,11 +929,12 @@ def test_to_dict_is_plain_json() -> None:
     state = replace(at_phase(Phase.PAUSED), after_rating=None)
     data = state.to_dict()
     assert data == {
-        "version": 1,
+        "version": 2,
         "routine_id": "pigeon",
         "gentle": False,
         "phase": "paused",
         "seq": state.seq,
+        "timer_seq": state.timer_seq,
         "slot": 1,
         "rep": 1,
         "elapsed": 0,
@@ -894,8 +952,10 @@ def test_to_dict_is_plain_json() -> None:
 @pytest.mark.parametrize(
     "change",
     [
-        {"version": 2},
+        {"version": 3},
         {"version": None},
+        {"timer_seq": -1},
+        {"timer_seq": "2"},
         {"phase": "flying"},
         {"phase": 3},
         {"seq": "1"},
@@ -970,7 +1030,7 @@ def explore(routine: Routine, gentle: bool, tick_seconds: int) -> set[tuple[str,
     queue = deque([start])
     while queue:
         state = queue.popleft()
-        key = replace(state, seq=0)
+        key = replace(state, seq=0, timer_seq=0)
         if key in seen:
             continue
         seen.add(key)
@@ -981,7 +1041,7 @@ def explore(routine: Routine, gentle: bool, tick_seconds: int) -> set[tuple[str,
             Pause(state.seq),
             Resume(state.seq),
             Stop(state.seq),
-            *(TimerFired(state.seq, kind) for kind in TimerKind),
+            *(TimerFired(state.timer_seq, kind) for kind in TimerKind),
             AfterRating(5),
             AfterRating(11),
             TighterSide("left"),
@@ -1020,6 +1080,7 @@ def test_diagram_matches_the_machine() -> None:
 def event_for(draw: st.DrawFn, state: RoutineState) -> Event:
     """Mostly the current seq (so walkthroughs get somewhere), sometimes another; Stop is rare."""
     seq = draw(st.one_of(st.just(state.seq), st.just(state.seq), st.integers(-2, state.seq + 2)))
+    timer_seq = st.one_of(st.just(state.timer_seq), st.just(state.timer_seq), st.integers(-2, state.timer_seq + 2))
     if draw(st.integers(0, 29)) == 0:
         return Stop(seq)
     event: Event = draw(
@@ -1029,7 +1090,7 @@ def event_for(draw: st.DrawFn, state: RoutineState) -> Event:
             st.just(Skip(seq)),
             st.just(Pause(seq)),
             st.just(Resume(seq)),
-            st.builds(TimerFired, st.just(seq), st.sampled_from(TimerKind)),
+            st.builds(TimerFired, timer_seq, st.sampled_from(TimerKind)),
             st.builds(AfterRating, st.one_of(st.integers(-3, 13), st.floats(allow_nan=True))),
             st.builds(TighterSide, st.sampled_from(["left", "right", "same", "up", ""])),
             st.just(Restore()),
@@ -1054,17 +1115,20 @@ def test_random_events_never_break_the_machine(data: st.DataObject, routine: Rou
         if new == state:
             assert len(effects) <= 3  # Stale, Ignored, or a Restore's view
         else:
-            assert new.seq == state.seq + 1
+            assert new.timer_seq == state.timer_seq + 1
+            assert new.seq == state.seq + (0 if is_checkpoint(event) else 1)
             assert not any(isinstance(effect, Stale | Ignored) for effect in effects)
         over = state.phase in (Phase.FINISHED, Phase.STOPPED)
-        if isinstance(event, Done | Skip | Pause | Resume | Stop | TimerFired) and not over:
+        if isinstance(event, Done | Skip | Pause | Resume | Stop) and not over:
             assert (effects == [Stale()]) == (event.seq != state.seq)
+        if isinstance(event, TimerFired) and not over:
+            assert (effects == [Stale()]) == (event.timer_seq != state.timer_seq)
         armed = timers(effects)
         assert len(armed) <= 1
         if new != state or isinstance(event, Restore):
             # exactly one timer pending while a hold or rest runs, armed with the current seq
             running = new.phase in (Phase.HOLDING, Phase.RESTING)
-            assert [t.seq for t in armed] == ([new.seq] if running else [])
+            assert [t.timer_seq for t in armed] == ([new.timer_seq] if running else [])
             for timer in armed:
                 assert timer.after_seconds > 0
         assert roundtrip(new) == new

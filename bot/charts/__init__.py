@@ -1,0 +1,1 @@
+"""Charts drawn for the user (pure: data in, image bytes out)."""

@@ -1,0 +1,182 @@
+"""Gathering a user's progress (/progress) and recent history (/history) from storage into plain records.
+
+The numbers come from `bot.domain.stats`. Conventions: dates are the user's local dates; a day is *done* if a
+session of that day finished; a day skipped with a reason keeps the streak alive (without counting); the daily
+before/after value is the mean of that day's sessions (normally there is one); "change" is after - before
+(negative = looser). No telegram here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from bot.db.models import Rating, RoutineSession
+from bot.db.repositories.history import UserHistory
+from bot.db.unit_of_work import UnitOfWork
+from bot.domain import stats
+from bot.domain.timezones import resolve_zone
+from bot.services.ratings import DEFAULT_TIMEZONE, local_today
+
+PROGRESS_DAYS = 30
+HISTORY_DAYS = 14
+AVERAGE_WINDOW = 7
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    today: date
+    days: tuple[date, ...]  # the last PROGRESS_DAYS local dates, oldest first
+    before: dict[date, float]
+    after: dict[date, float]
+    average_before: dict[date, float]  # 7-day rolling mean of the before values, on days that have one
+    done: frozenset[date]
+    skipped: dict[date, str | None]  # local date -> reason (None: skipped without one)
+    streak: int
+    done_this_week: int
+    average_change: float | None
+    change_sessions: int
+    trend: stats.WeeklyTrend
+    tighter_side: stats.Side | None
+    skip_reasons: dict[str, int]
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.before or self.after or self.done or self.skipped)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEntry:
+    before: float | None
+    after: float | None
+    gentle: bool
+    finished: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AdhocEntry:
+    value: float
+    local_time: time
+
+
+@dataclass(frozen=True, slots=True)
+class SkipEntry:
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryDay:
+    day: date
+    entries: list[SessionEntry | AdhocEntry | SkipEntry] = field(default_factory=list)
+
+
+def _mean_by_day(pairs: list[tuple[date, float]]) -> dict[date, float]:
+    grouped: dict[date, list[float]] = defaultdict(list)
+    for day, value in pairs:
+        grouped[day].append(value)
+    return {day: statistics.fmean(values) for day, values in grouped.items()}
+
+
+def _session_ratings(ratings: list[Rating]) -> dict[int, dict[str, float]]:
+    by_session: dict[int, dict[str, float]] = defaultdict(dict)
+    for rating in ratings:
+        if rating.session_id is not None and rating.kind in ("before", "after"):
+            by_session[rating.session_id][rating.kind] = rating.value
+    return by_session
+
+
+def build_report(
+    today: date,
+    sessions: list[RoutineSession],
+    ratings: list[Rating],
+    skips: dict[date, str | None],
+    days: int = PROGRESS_DAYS,
+) -> ProgressReport:
+    """The report from stored rows (pure: easy to test with known data)."""
+    first = today - timedelta(days=days - 1)
+    window = tuple(first + timedelta(days=i) for i in range(days))
+    by_session = _session_ratings(ratings)
+    records = [
+        stats.SessionRecord(s.local_date, by_session[s.id].get("before"), by_session[s.id].get("after"), s.tighter_side)
+        for s in sessions
+    ]
+    recent = [r for r in records if first <= r.local_date <= today]
+    done_all = {s.local_date for s in sessions if s.status == "finished"}
+    day_records = [stats.DayRecord(d, True) for d in done_all] + [
+        stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all
+    ]
+    done_days, excused = stats.streak_days(day_records)
+    before = _mean_by_day([(r.local_date, r.before) for r in recent if r.before is not None])
+    after = _mean_by_day([(r.local_date, r.after) for r in recent if r.after is not None])
+    warmup = first - timedelta(days=AVERAGE_WINDOW - 1)
+    points = [(r.local_date, r.before) for r in records if r.before is not None and warmup <= r.local_date <= today]
+    average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
+    paired = [r for r in recent if r.before is not None and r.after is not None]
+    return ProgressReport(
+        today=today,
+        days=window,
+        before=before,
+        after=after,
+        average_before=average,
+        done=frozenset(d for d in done_all if first <= d <= today),
+        skipped={d: reason for d, reason in skips.items() if first <= d <= today and d not in done_all},
+        streak=stats.current_streak(done_days, excused, today),
+        done_this_week=stats.days_done_in_week(done_days, today),
+        average_change=stats.average_change(paired),
+        change_sessions=len(paired),
+        trend=stats.weekly_trend(records, today),
+        tighter_side=stats.tighter_side_lately(records, today),
+        skip_reasons=stats.skip_reason_counts(
+            [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
+        ),
+    )
+
+
+async def progress(
+    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE
+) -> ProgressReport | None:
+    """The user's progress over the last 30 days; None for an unknown user."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        return None
+    today = local_today(user, now, fallback_timezone)
+    history = UserHistory(uow.session)
+    sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
+    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
+    skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
+    return build_report(today, sessions, ratings, skips)
+
+
+async def recent_history(
+    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE, days: int = HISTORY_DAYS
+) -> list[HistoryDay] | None:
+    """The last `days` local days that have anything, newest first; None for an unknown user."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        return None
+    zone = resolve_zone(user.timezone or fallback_timezone)
+    today = local_today(user, now, fallback_timezone)
+    first = today - timedelta(days=days - 1)
+    history = UserHistory(uow.session)
+    ratings = await uow.ratings.of_user(user_id, since=first)
+    by_session = _session_ratings(ratings)
+    result: dict[date, HistoryDay] = {}
+
+    def day_of(day: date) -> HistoryDay:
+        return result.setdefault(day, HistoryDay(day))
+
+    for s in await history.sessions(user_id, since=first):
+        values = by_session.get(s.id, {})
+        day_of(s.local_date).entries.append(
+            SessionEntry(values.get("before"), values.get("after"), s.gentle, s.status == "finished")
+        )
+    for rating in ratings:
+        if rating.kind == "adhoc":
+            day_of(rating.local_date).entries.append(
+                AdhocEntry(rating.value, rating.created_at.astimezone(zone).time())
+            )
+    for skip in await history.skipped_days(user_id, since=first):
+        day_of(skip.local_date).entries.append(SkipEntry(skip.reason))
+    return [result[d] for d in sorted(result, reverse=True) if d <= today]

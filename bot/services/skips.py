@@ -1,0 +1,30 @@
+"""Skipped days: a day the user chose not to stretch. With a reason it does not break the streak."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from bot.db.models import ReminderDelivery, SkippedDay
+from bot.db.unit_of_work import UnitOfWork
+
+
+async def record_skip(uow: UnitOfWork, user_id: int, local_date: date, reason: str | None, now: datetime) -> None:
+    """Store the skipped day (once per date); a reason given later fills in a missing one."""
+    statement = select(SkippedDay).where(SkippedDay.user_id == user_id, SkippedDay.local_date == local_date)
+    row = (await uow.session.execute(statement)).scalar_one_or_none()
+    if row is None:
+        uow.session.add(SkippedDay(user_id=user_id, local_date=local_date, reason=reason, created_at=now))
+    elif reason is not None and row.reason is None:
+        row.reason = reason
+    await uow.flush()
+
+
+async def mark_reminder_skipped(uow: UnitOfWork, delivery_id: int | None) -> None:
+    if delivery_id is not None:
+        await uow.session.execute(
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id == delivery_id, ReminderDelivery.status.in_(("sent", "pending")))
+            .values(status="skipped", lease_until=None)
+        )

@@ -1,0 +1,39 @@
+"""Rendering /export and /delete."""
+
+from __future__ import annotations
+
+from bot.content.loader import Content
+from bot.services.data import Export
+from bot.ui.callbacks_ratings import DeleteData
+from bot.ui.message import Attachment, Button, OutgoingMessage
+
+
+def export_file(content: Content, export: Export) -> OutgoingMessage:
+    return OutgoingMessage(
+        content.texts.render("export.caption"), attachment=Attachment("document", export.filename, export.data)
+    )
+
+
+def export_empty(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("export.empty"))
+
+
+def confirm_delete(content: Content) -> OutgoingMessage:
+    texts = content.texts
+    return OutgoingMessage(
+        texts.render("delete.confirm"),
+        (
+            (
+                Button(texts.render("delete.button_yes"), DeleteData("yes")),
+                Button(texts.render("delete.button_no"), DeleteData("no")),
+            ),
+        ),
+    )
+
+
+def deleted(content: Content, anything: bool) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("delete.done" if anything else "delete.nothing"))
+
+
+def cancelled(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("delete.cancelled"))

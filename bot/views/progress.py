@@ -1,0 +1,125 @@
+"""Rendering /progress (the chart's data and labels, the summary caption) and /history."""
+
+from __future__ import annotations
+
+from bot.charts.progress_chart import ChartData, ChartLabels
+from bot.content.loader import Content
+from bot.domain.time_of_day import format_time_of_day
+from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
+from bot.ui.message import OutgoingMessage
+from bot.views.ratings import format_value
+from bot.views.when import MONTHS, format_date
+
+KNOWN_REASONS = frozenset({"flare_up", "travelling", "ill", "no_time", "other"})
+SAME = 0.25  # changes smaller than this read as "about the same"
+
+
+def reason_label(content: Content, reason: str | None) -> str:
+    if reason is None:
+        return content.texts.render("progress.reason_none")
+    if reason in KNOWN_REASONS:
+        return content.texts.render(f"progress.reason_{reason}")
+    return reason.replace("_", " ")
+
+
+def _points(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def chart_data(content: Content, report: ProgressReport) -> ChartData:
+    texts = content.texts
+    days = len(report.days)
+    labels = ChartLabels(
+        title=texts.render("progress.chart_title", days=days),
+        axis=texts.render("progress.chart_axis"),
+        before=texts.render("progress.chart_before"),
+        after=texts.render("progress.chart_after"),
+        average=texts.render("progress.chart_average"),
+        done=texts.render("progress.chart_done"),
+        skipped=texts.render("progress.chart_skipped"),
+    )
+    # A label every 7 days, counted back from today, so today is always labelled.
+    ticks = {day: f"{day.day} {MONTHS[day.month - 1]}" for day in report.days[::-1][::7]}
+    return ChartData(
+        days=report.days,
+        before=report.before,
+        after=report.after,
+        average_before=report.average_before,
+        done=report.done,
+        skipped={day: reason_label(content, reason) if reason else "" for day, reason in report.skipped.items()},
+        tick_labels=ticks,
+        labels=labels,
+    )
+
+
+def summary(content: Content, report: ProgressReport) -> str:
+    texts = content.texts
+    lines = [texts.render("progress.title", days=len(report.days))]
+    if report.streak == 0:
+        lines.append(texts.render("progress.streak_none"))
+    elif report.streak == 1:
+        lines.append(texts.render("progress.streak_one"))
+    else:
+        lines.append(texts.render("progress.streak", days=report.streak))
+    lines.append(texts.render("progress.week", done=report.done_this_week))
+    change, sessions = report.average_change, report.change_sessions
+    if change is None:
+        lines.append(texts.render("progress.change_none"))
+    elif change <= -SAME:
+        lines.append(texts.render("progress.change_looser", amount=_points(-change), sessions=sessions))
+    elif change >= SAME:
+        lines.append(texts.render("progress.change_stiffer", amount=_points(change), sessions=sessions))
+    else:
+        lines.append(texts.render("progress.change_same", sessions=sessions))
+    trend = report.trend
+    if (
+        trend.delta is not None
+        and trend.this_week_avg_before is not None
+        and trend.previous_week_avg_before is not None
+    ):
+        this_week, last_week = _points(trend.this_week_avg_before), _points(trend.previous_week_avg_before)
+        if trend.delta <= -SAME:
+            lines.append(texts.render("progress.trend_down", this_week=this_week, last_week=last_week))
+        elif trend.delta >= SAME:
+            lines.append(texts.render("progress.trend_up", this_week=this_week, last_week=last_week))
+        else:
+            lines.append(texts.render("progress.trend_same", this_week=this_week))
+    if report.tighter_side == "same":
+        lines.append(texts.render("progress.side_same"))
+    elif report.tighter_side is not None:
+        lines.append(texts.render("progress.side", side=texts.render(f"progress.side_{report.tighter_side}")))
+    reasons = {reason: n for reason, n in report.skip_reasons.items() if reason}
+    if reasons:
+        listed = ", ".join(
+            reason_label(content, reason) + (f" ×{count}" if count > 1 else "") for reason, count in reasons.items()
+        )
+        lines.append(texts.render("progress.skips", reasons=listed))
+    return "\n".join(lines)
+
+
+def no_data(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("progress.no_data"))
+
+
+def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> str:
+    texts = content.texts
+    if isinstance(entry, SessionEntry):
+        missing = texts.render("history.no_value")
+        before = format_value(entry.before) if entry.before is not None else missing
+        after = format_value(entry.after) if entry.after is not None else missing
+        return texts.render("history.session_gentle" if entry.gentle else "history.session", before=before, after=after)
+    if isinstance(entry, AdhocEntry):
+        return texts.render("history.adhoc", value=format_value(entry.value), time=format_time_of_day(entry.local_time))
+    return texts.render("history.skipped", reason=reason_label(content, entry.reason))
+
+
+def history(content: Content, days: list[HistoryDay]) -> OutgoingMessage:
+    texts = content.texts
+    if not days:
+        return OutgoingMessage(texts.render("history.empty", days=HISTORY_DAYS))
+    lines = [texts.render("history.title", days=HISTORY_DAYS), ""]
+    for day in days:
+        entries = " · ".join(_entry(content, entry) for entry in day.entries)
+        lines.append(texts.render("history.day", date=format_date(day.day), entries=entries))
+    lines += ["", texts.render("history.footer")]
+    return OutgoingMessage("\n".join(lines))
