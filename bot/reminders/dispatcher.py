@@ -36,6 +36,7 @@ LEASE = timedelta(minutes=2)
 CLAIM_BATCH = 500
 RECORD_BATCH = 200
 MAX_ATTEMPTS = 5
+RETRY_AFTER_ATTEMPTS = 3  # 429s for one reminder before it waits for its lease instead
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
 
@@ -152,22 +153,29 @@ class ReminderDispatcher:
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
-        await self._pacer.acquire()
-        try:
-            message_id = await self._send_reminder(self.ctx, claimed)
-        except RecipientBlocked:
-            return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            self._pacer.hold(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry")
-        except BadRequest as exc:
-            log.warning("reminder could not be sent (%s)", type(exc).__name__)
-            return Outcome(claimed.delivery_id, claimed.user_id, "failed")
-        except (TimedOut, NetworkError) as exc:
-            log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry")
-        return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
+        for _ in range(RETRY_AFTER_ATTEMPTS):
+            await self._pacer.acquire()
+            try:
+                message_id = await self._send_reminder(self.ctx, claimed)
+            except RecipientBlocked:
+                return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
+            except RetryAfter as exc:
+                # Everyone waits (Telegram counts the whole bot), then this one goes again through the pacer.
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                self._pacer.hold(seconds + 0.1)
+                log.info("flood control: every reminder waits %.1f s", seconds)
+                if self._should_stop():
+                    break
+                continue
+            except BadRequest as exc:
+                log.warning("reminder could not be sent (%s)", type(exc).__name__)
+                return Outcome(claimed.delivery_id, claimed.user_id, "failed")
+            except (TimedOut, NetworkError) as exc:
+                log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
+                return Outcome(claimed.delivery_id, claimed.user_id, "retry")
+            return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
+        return Outcome(claimed.delivery_id, claimed.user_id, "retry")
 
 
 class _Recorder:

@@ -33,12 +33,15 @@ class RatePacer:
 
     async def acquire(self) -> None:
         async with self._lock:
-            now = time.monotonic()
-            at = max(self._next, now)
-            if len(self._released) == self._released.maxlen:
-                at = max(at, self._released[0] + self._min_span)
-            if at - now >= _MIN_SLEEP:
-                await asyncio.sleep(at - now)
+            at = max(self._next, time.monotonic())
+            while True:
+                if len(self._released) == self._released.maxlen:
+                    at = max(at, self._released[0] + self._min_span)
+                at = max(at, self._next)  # a hold() while this one slept moves it on
+                wait = at - time.monotonic()
+                if wait < _MIN_SLEEP:
+                    break
+                await asyncio.sleep(wait)
             self._next = at + self._interval
             self._released.append(max(at, time.monotonic()))
 
