@@ -1,4 +1,4 @@
-"""The /progress chart: plain data in, PNG bytes out (matplotlib, Agg backend, no pyplot, no telegram).
+"""The /progress chart: plain data in, PNG bytes out (matplotlib Agg, no pyplot, imported on first use).
 
 Portrait and phone-sized (1080x1350 px) with large fonts: the top panel shows the before and after ratings per
 day and the 7-day average of the before ratings on the 0-10 scale; the strip below marks each day done (filled
@@ -13,13 +13,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    pass
 
 WIDTH_PX = 1080
 HEIGHT_PX = 1350
@@ -69,6 +66,10 @@ def render_progress_png(data: ChartData) -> bytes:
 
 def _render(data: ChartData) -> bytes:
     labels = data.labels
+    # Imported here, not at the top: matplotlib costs ~40 MB and is only needed when a chart is drawn.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
     grid = figure.add_gridspec(2, 1, height_ratios=(5, 1.3), hspace=0.08, left=0.11, right=0.94, top=0.8, bottom=0.07)

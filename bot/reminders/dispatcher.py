@@ -45,6 +45,7 @@ CLAIM_BATCH = 500
 # At most this many finished sends are not yet recorded at any time: what a crash can repeat, besides the sends
 # in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends).
 RECORD_BATCH = 20
+RETRY_AFTER_ATTEMPTS = 3  # 429s for one reminder before it waits for its lease instead
 MAX_ATTEMPTS = 5
 
 RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
@@ -194,19 +195,26 @@ class ReminderDispatcher:
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
-        await self._pacer.acquire()
-        try:
-            message_id = await self._send_reminder(self.ctx, claimed)
-        except RecipientBlocked:
-            return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            self._pacer.hold(wait.total_seconds() if isinstance(wait, timedelta) else float(wait))
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
-        except BadRequest as exc:
-            log.warning("reminder could not be sent (%s)", type(exc).__name__)
-            return Outcome(claimed.delivery_id, claimed.user_id, "failed")
-        except (TimedOut, NetworkError) as exc:
-            log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
-            return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
-        return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
+        for _ in range(RETRY_AFTER_ATTEMPTS):
+            await self._pacer.acquire()
+            try:
+                message_id = await self._send_reminder(self.ctx, claimed)
+            except RecipientBlocked:
+                return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
+            except RetryAfter as exc:
+                # Telegram's flood control counts the whole bot: every sender waits, then this one goes again.
+                wait = exc.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                self._pacer.hold(seconds + 0.1)
+                log.info("flood control: every reminder waits %.1f s", seconds)
+                if self._should_stop():
+                    break
+                continue
+            except BadRequest as exc:
+                log.warning("reminder could not be sent (%s)", type(exc).__name__)
+                return Outcome(claimed.delivery_id, claimed.user_id, "failed")
+            except (TimedOut, NetworkError) as exc:
+                log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
+                return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
+            return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
+        return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
@@ -230,7 +230,7 @@ async def claim_ready(
 class Outcome:
     delivery_id: int
     user_id: int
-    status: str  # sent | blocked | retry | failed
+    status: str  # sent | blocked | retry | failed | unsent (stopping: never tried, handed back)
     message_id: int | None = None
     attempt: int = 1
 
@@ -243,14 +243,18 @@ async def record_outcomes(
     A retry waits (its lease) `retry_after` after the first attempt, twice that after the second, and so on:
     30 s, 1, 2, 4 minutes with the defaults; `claim_ready` gives up after `max_attempts`.
     """
-    sent = [{"b_id": o.delivery_id, "b_message": o.message_id} for o in outcomes if o.status == "sent"]
-    if sent:
-        deliveries = cast(Table, ReminderDelivery.__table__)
+    sent = {o.delivery_id: o.message_id for o in outcomes if o.status == "sent"}
+    if sent:  # one statement for the whole batch, not one per row
         await session.execute(
-            update(deliveries)
-            .where(deliveries.c.id == bindparam("b_id"))
-            .values(status="sent", sent_at=now, message_id=bindparam("b_message"), lease_until=None),
-            sent,
+            update(ReminderDelivery)
+            .where(ReminderDelivery.id.in_(list(sent)))
+            .values(
+                status="sent",
+                sent_at=now,
+                message_id=case(sent, value=ReminderDelivery.id),
+                lease_until=None,
+            )
+            .execution_options(synchronize_session=False)
         )
     retry = [
         {"b_id": o.delivery_id, "b_lease": now + retry_after * 2 ** min(max(o.attempt - 1, 0), 10)}
@@ -263,6 +267,9 @@ async def record_outcomes(
             update(deliveries).where(deliveries.c.id == bindparam("b_id")).values(lease_until=bindparam("b_lease")),
             retry,
         )
+    unsent = [o.delivery_id for o in outcomes if o.status == "unsent"]
+    if unsent:
+        await release_claims(session, unsent)
     gone = [o for o in outcomes if o.status in ("blocked", "failed")]
     for status_value in ("blocked", "failed"):
         ids = [o.delivery_id for o in gone if o.status == status_value]

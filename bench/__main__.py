@@ -1,0 +1,288 @@
+"""`python -m bench [--small] [--only NAME]`: every scenario, one table; full size also writes bench/RESULTS.md.
+
+Exit status: 1 if a scenario crashed or delivered wrongly (a due reminder not delivered exactly once, a 429 where
+none may be); missing a speed target is printed, never an error (benchmarks measure, tests assert).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import platform
+import sys
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import psutil
+
+from bench.baseline_jobqueue import run_daily_fanout
+from bench.baseline_transport import run_plain_sends
+from bench.common import Row, fmt_rate, ratio, workdir
+from bench.fanout import run_fanout
+from bench.rest import RestResult, run_rest
+from bench.taps import run_taps
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass(frozen=True)
+class Size:
+    users: int = 100_000
+    due: int = 10_000
+    due_small_burst: int = 1_000
+    limited: int = 10_000
+    tap_users: int = 500
+    tap_rate: float = 300.0
+    tap_seconds: float = 20.0
+    saturated_taps: int = 6_000
+    rest_users: int = 100_000
+    rest_repeats: int = 5
+    plain_sends: int = 10_000
+    send_concurrency: int | None = None  # None: the bot's default
+
+
+FULL = Size()
+SMALL = Size(
+    users=2_000,
+    due=200,
+    due_small_burst=100,
+    limited=300,
+    tap_users=100,
+    tap_seconds=2.0,
+    saturated_taps=600,
+    rest_users=2_000,
+    rest_repeats=1,
+    plain_sends=500,
+)
+UNLIMITED = 100_000.0  # reminders/s: pacing out of the way when the stand-in has no limit
+
+
+async def scenario_fanout(size: Size, folder: Path) -> list[Row]:
+    ours = await run_fanout(
+        folder, users=size.users, due=size.due, rate_limit=False, broadcast_per_second=UNLIMITED,
+        send_concurrency=size.send_concurrency,
+    )  # fmt: skip
+    usual = await run_daily_fanout(due=size.due)
+    usual_rate = usual.sent / usual.seconds if usual.seconds > 0 else 0.0
+    row = Row(
+        f"Reminder fan-out: {size.users:,} users, {size.due:,} due in one minute, no rate limit",
+        f"{fmt_rate(ours.per_second)} ({ours.seconds:.2f} s; bot CPU {ours.bot_cpu / ours.due * 1e6:.0f} µs each)",
+        "≥ 3,000/s, each exactly once",
+        f"run_daily ×{size.due:,}, httpx: {usual.describe()}",
+        ratio(ours.per_second, usual_rate),
+        ours.per_second >= 3000 and not ours.problems,
+        ok=not ours.problems,
+        notes=ours.problems,
+    )
+    burst = await run_fanout(
+        folder, users=size.due_small_burst * 2, due=size.due_small_burst, rate_limit=False,
+        broadcast_per_second=UNLIMITED, send_concurrency=size.send_concurrency,
+    )  # fmt: skip
+    usual_burst = await run_daily_fanout(due=size.due_small_burst)
+    row_burst = Row(
+        f"{size.due_small_burst:,} due at the same second, no rate limit",
+        f"{burst.sent:,} sent, 0 missed ({burst.seconds:.2f} s)" if not burst.problems else "; ".join(burst.problems),
+        "all delivered, none missed",
+        f"run_daily, httpx: {usual_burst.describe()}",
+        ratio(burst.sent, usual_burst.sent),
+        not burst.problems,
+        ok=not burst.problems,
+        notes=burst.problems,
+    )
+    return [row, row_burst]
+
+
+async def scenario_ratelimited(size: Size, folder: Path) -> list[Row]:
+    ours = await run_fanout(folder, users=size.limited * 2, due=size.limited, rate_limit=True)
+    ideal = size.limited / 30
+    usual = await run_daily_fanout(due=size.limited, rate_limit=True)
+    problems = list(ours.problems)
+    if ours.responses_429:
+        problems.append(f"{ours.responses_429} responses were 429")
+    return [
+        Row(
+            f"Fan-out at Telegram's limits (30/s, 1/s per chat): {size.limited:,} due",
+            f"{ours.seconds:.1f} s ({ours.per_second:.1f}/s), {ours.responses_429} × 429",
+            f"≤ {ideal * 1.05:.1f} s (ideal {ideal:.1f} s), zero 429",
+            f"run_daily, httpx: {usual.describe()}, {usual.responses_429:,} × 429",
+            ratio(ours.sent, usual.sent),
+            ours.seconds <= ideal * 1.05 and not problems,
+            ok=not problems,
+            notes=problems,
+        )
+    ]
+
+
+async def scenario_taps(size: Size, folder: Path) -> list[Row]:
+    taps = int(size.tap_rate * size.tap_seconds)
+    kwargs = {"users": size.tap_users, "rate": size.tap_rate, "taps": taps, "saturated_taps": size.saturated_taps}
+    steady, saturated = await run_taps(folder, transport="aiohttp", **kwargs)  # type: ignore[arg-type]
+    usual_steady, usual_saturated = await run_taps(folder, transport="httpx", **kwargs)  # type: ignore[arg-type]
+    problems = steady.problems + saturated.problems
+    return [
+        Row(
+            f"Button taps: {size.tap_users} users, {size.tap_rate:.0f} taps/s for {size.tap_seconds:.0f} s "
+            "(insert + answer + edit)",
+            f"p99 {steady.p99_ms:.1f} ms (p50 {steady.p50_ms:.1f}, max {steady.max_ms:.0f})",
+            "p99 < 20 ms",
+            f"httpx: p99 {usual_steady.p99_ms:.1f} ms (p50 {usual_steady.p50_ms:.1f})",
+            ratio(steady.p99_ms, usual_steady.p99_ms, higher_is_better=False),
+            steady.p99_ms < 20 and not steady.problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            f"Button taps saturated: {size.saturated_taps:,} queued at once",
+            fmt_rate(saturated.per_second),
+            "≥ 700/s",
+            f"httpx: {fmt_rate(usual_saturated.per_second)}",
+            ratio(saturated.per_second, usual_saturated.per_second),
+            saturated.per_second >= 700 and not saturated.problems,
+            ok=not saturated.problems,
+        ),
+    ]
+
+
+async def scenario_rest(size: Size, folder: Path) -> list[Row]:
+    rest: RestResult = await run_rest(folder, users=size.rest_users, repeats=size.rest_repeats)
+    empty, full = RestResult.median(rest.ours_empty, "seconds"), RestResult.median(rest.ours_full, "seconds")
+    rss = RestResult.median(rest.ours_full, "rss_mb")
+    usual_start = RestResult.median(rest.usual_full, "seconds")
+    usual_add = RestResult.median(rest.usual_full, "add_seconds")
+    usual_rss = RestResult.median(rest.usual_full, "rss_mb")
+    growth = (full / empty - 1) * 100 if empty else 0.0
+    return [
+        Row(
+            f"At rest, start-up: process start → first getUpdates, {size.rest_users:,} users vs 0",
+            f"{full:.2f} s vs {empty:.2f} s ({growth:+.0f}%)",
+            "within 10%",
+            f"run_daily ×{size.rest_users:,}: {usual_start:.1f} s ({usual_add:.1f} s adding jobs)",
+            ratio(full, usual_start, higher_is_better=False),
+            abs(growth) <= 10,
+        ),
+        Row(
+            f"At rest, memory with {size.rest_users:,} users",
+            f"{rss:.0f} MB RSS",
+            "< 120 MB",
+            f"run_daily ×{size.rest_users:,}: {usual_rss:.0f} MB",
+            ratio(rss, usual_rss, higher_is_better=False),
+            rss < 120,
+        ),
+    ]
+
+
+async def scenario_sends(size: Size, folder: Path) -> list[Row]:
+    results = await run_plain_sends(messages=size.plain_sends)
+    ours = results["aiohttp (ours)"]
+    default = results["httpx (PTB default)"]
+    pooled = next(v for k, v in results.items() if k.startswith("httpx pool"))
+    failed = sum(r.failed for r in results.values())
+    return [
+        Row(
+            f"Plain sends through PTB (send_message ×{size.plain_sends:,}, 8 at a time)",
+            f"aiohttp {fmt_rate(ours.per_second)}",
+            "— (transport only)",
+            f"httpx {fmt_rate(default.per_second)} (pool 16: {fmt_rate(pooled.per_second)})",
+            ratio(ours.per_second, default.per_second),
+            None,
+            ok=failed == 0,
+            notes=[f"{failed} sends failed"] if failed else [],
+        )
+    ]
+
+
+SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
+    "fanout": scenario_fanout,
+    "ratelimited": scenario_ratelimited,
+    "taps": scenario_taps,
+    "rest": scenario_rest,
+    "sends": scenario_sends,
+}
+
+
+def table(rows: list[Row]) -> str:
+    header = "| scenario | figure | target | usual approach (same run) | ratio | met? |"
+    lines = [header, "|---|---|---|---|---|---|"]
+    for row in rows:
+        met = "—" if row.met is None else ("yes" if row.met else "**no**")
+        if not row.ok:
+            met += " (INCORRECT: " + "; ".join(row.notes) + ")"
+        lines.append(f"| {row.scenario} | {row.figure} | {row.target} | {row.usual} | {row.ratio} | {met} |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("python-telegram-bot", "APScheduler", "SQLAlchemy", "aiosqlite", "aiohttp", "httpx")
+    )
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    return "\n".join(
+        [
+            f"- CPU: {cpu}, {psutil.cpu_count()} cores; RAM {psutil.virtual_memory().total / 2**30:.1f} GiB",
+            f"- Python {platform.python_version()} ({platform.platform()})",
+            f"- {packages}",
+            f"- load average at the end (1/5/15 min): {load}",
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        ]
+    )
+
+
+async def run(names: list[str], size: Size) -> tuple[list[Row], list[str]]:
+    rows: list[Row] = []
+    crashed: list[str] = []
+    with workdir() as folder:
+        for name in names:
+            started = time.perf_counter()
+            print(f"running {name} ...", file=sys.stderr, flush=True)
+            try:
+                rows.extend(await SCENARIOS[name](size, folder))
+            except Exception:
+                traceback.print_exc()
+                crashed.append(name)
+                rows.append(Row(name, "CRASHED", "—", ok=False, notes=["crashed"]))
+            print(f"  {name}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    return rows, crashed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--small", action="store_true", help="about 1/50 of the full size (CI)")
+    parser.add_argument("--only", choices=sorted(SCENARIOS), action="append", help="run only this scenario")
+    args = parser.parse_args(argv)
+    # The usual approach's APScheduler logs one line per missed job; it is counted instead.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
+    names = args.only or list(SCENARIOS)
+    size = SMALL if args.small else FULL
+    started = time.perf_counter()
+    rows, crashed = asyncio.run(run(names, size))
+    text = table(rows)
+    print(text)
+    incorrect = [row for row in rows if not row.ok]
+    if not args.small and not args.only:
+        RESULTS.write_text(
+            "# Benchmark results\n\n`python -m bench` (full size), "
+            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n## Machine\n\n{machine()}\n",
+            encoding="utf-8",
+        )
+        print(f"wrote {RESULTS}", file=sys.stderr)
+    return 1 if crashed or incorrect else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
