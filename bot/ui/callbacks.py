@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar, get_type_hints
 
 VERSION = "1"
 MAX_BYTES = 64
+MAX_INT = 2**31 - 1
 _SEPARATOR = "|"
 
 _REGISTRY: dict[str, type[CallbackData]] = {}
@@ -68,7 +69,9 @@ def _convert(text: str, kind: Any) -> Any:
             raise ValueError(text)
         return text == "1"
     if kind is int:
-        if not text.lstrip("-").isdigit() or len(text) > 19:
+        # Every int in callback data is a row id or a small count: non-negative and within a 32-bit INTEGER
+        # column, so forged data can never reach the database as an out-of-range value.
+        if not text.isascii() or not text.isdigit() or len(text) > 10 or int(text) > MAX_INT:
             raise ValueError(text)
         return int(text)
     if kind is str:

@@ -54,7 +54,8 @@ async def snapshot(app: AnyApp) -> dict[str, list[tuple[Any, ...]]]:
     tables = {}
     async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
         for table in Base.metadata.sorted_tables:
-            result = await uow.session.execute(text(f"SELECT * FROM {table.name} ORDER BY rowid"))
+            order = ", ".join(column.name for column in table.primary_key.columns)
+            result = await uow.session.execute(text(f"SELECT * FROM {table.name} ORDER BY {order}"))
             tables[table.name] = [tuple(row) for row in result]
     return tables
 

@@ -42,17 +42,31 @@ async def test_errors_at_debug_log_no_token_and_no_rating_and_the_user_gets_only
     caplog.set_level(logging.DEBUG)
     try:
         await onboard(user, "07:15", "Europe/Berlin")
+        sqlite = ctx_of(app).db.is_sqlite
         async with ctx_of(app).db.unit_of_work() as uow:
-            # Every INSERT into ratings now fails (OperationalError: the trigger's table is gone).
-            await uow.session.execute(text("CREATE TABLE gone (x)"))
-            await uow.session.execute(
-                text("CREATE TRIGGER break_ratings BEFORE INSERT ON ratings BEGIN INSERT INTO gone VALUES (1); END")
-            )
-            await uow.session.execute(text("DROP TABLE gone"))
+            # Every INSERT into ratings now fails inside the database.
+            if sqlite:  # the trigger's table is gone: OperationalError
+                await uow.session.execute(text("CREATE TABLE gone (x)"))
+                await uow.session.execute(
+                    text("CREATE TRIGGER break_ratings BEFORE INSERT ON ratings BEGIN INSERT INTO gone VALUES (1); END")
+                )
+                await uow.session.execute(text("DROP TABLE gone"))
+            else:
+                await uow.session.execute(
+                    text(
+                        "CREATE FUNCTION break_ratings() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$ "
+                        "LANGUAGE plpgsql"
+                    )
+                )
+                await uow.session.execute(
+                    text(
+                        "CREATE TRIGGER break_ratings BEFORE INSERT ON ratings FOR EACH ROW EXECUTE FUNCTION break_ratings()"
+                    )
+                )
         await user.send("my back is a 7.5 today")
         assert "Sorry, something went wrong" in (await read_until(user, "Sorry")).text
         async with ctx_of(app).db.unit_of_work() as uow:
-            await uow.session.execute(text("DROP TRIGGER break_ratings"))
+            await uow.session.execute(text("DROP TRIGGER break_ratings" + ("" if sqlite else " ON ratings")))
         # A tapped value (Change -> 3) whose answer cannot be delivered: 502 three times, then 403.
         await user.send("8.5")
         saved = await read_until(user, "Saved")
@@ -73,7 +87,8 @@ async def test_errors_at_debug_log_no_token_and_no_rating_and_the_user_gets_only
     records = [r for r in caplog.records if r.name.startswith(("bot", "telegram", "sqlalchemy", "aiosqlite"))]
     logged = "\n".join(caplog.handler.format(r) for r in records)  # with tracebacks, as an operator sees them
     assert "Traceback" in logged, "the failures were logged, with where they happened"
-    assert "OperationalError" in logged and "NetworkError" in logged
+    assert ("OperationalError" if sqlite else "DBAPIError") in logged
+    assert "NetworkError" in logged
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
     assert "blocked the bot" in logged
     for value in ("7.5", "8.5", "9.5", "rts|"):

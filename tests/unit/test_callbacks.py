@@ -24,6 +24,10 @@ def test_round_trip() -> None:
 def test_typed_fields_are_checked() -> None:
     assert unpack("1|rr|12|7") == ReminderRate(12, 7)
     assert unpack("1|rr|twelve|7") is None
+    assert unpack("1|rr|-12|7") is None  # ids and counts are never negative
+    assert unpack(f"1|rr|{2**31}|7") is None  # beyond a 32-bit INTEGER id (PostgreSQL would refuse it)
+    assert unpack(f"1|rr|{2**31 - 1}|7") == ReminderRate(2**31 - 1, 7)
+    assert unpack("1|rr|１２|7") is None  # non-ASCII digits
     assert unpack("1|oc|everything") is None  # not one of the allowed literals
     assert unpack("1|rr|12") is None
     assert unpack("1|rr|12|7|8") is None
