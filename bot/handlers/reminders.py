@@ -19,7 +19,7 @@ from bot.reminders.queue import ClaimedReminder
 from bot.services import onboarding as onboarding_service
 from bot.services import reminders as service
 from bot.services.users import set_blocked, set_unblocked
-from bot.telegram_io.sender import RecipientBlocked
+from bot.telegram_io.sender import RecipientBlocked, retrying
 from bot.ui.callbacks_onboarding import TYPE_IT
 from bot.ui.callbacks_reminders import (
     PauseFor,
@@ -77,7 +77,9 @@ async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
         # Past PTB's AIORateLimiter, straight to the bot's request: a 429 must reach the dispatcher at once, so that
         # its pacer holds every sender. The limiter would instead retry this one request by itself and, when its
         # wait ends, let every request queued behind it go at once: a burst that draws the next 429.
-        result = await Bot._do_post(ctx.sender.bot, "sendMessage", parameters)
+        # A 5xx or a failed connection is tried again at once, as every send is (`retrying`); then the dispatcher's
+        # backoff takes over.
+        result = await retrying(lambda: Bot._do_post(ctx.sender.bot, "sendMessage", parameters))
     except Forbidden as exc:
         raise RecipientBlocked(claimed.chat_id) from exc
     assert isinstance(result, dict)
