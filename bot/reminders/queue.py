@@ -25,6 +25,7 @@ from bot.domain.schedule import local_date_at, next_occurrence_respecting_pause
 from bot.domain.timezones import UnknownTimezone, resolve_zone
 
 MAX_MISSED_DAYS = 7
+LATE_AFTER = timedelta(minutes=5)
 PAUSED_INDEFINITELY = date(9999, 12, 31)
 
 
@@ -100,7 +101,9 @@ async def materialize_due(
                         "slot": slot,
                         "local_date": local_date_at(next_due, zone),
                         "due_at": next_due,
-                        "send_after": next_due,
+                        # Found late (the bot was down at the due time): `send_after` records when, so the
+                        # reminder can say it comes late. On time, it is the due time itself.
+                        "send_after": next_due if now - next_due <= LATE_AFTER else now,
                         "status": "missed" if missed else "pending",
                         "attempts": 0,
                         "snoozes": 0,
@@ -192,7 +195,8 @@ async def claim_ready(
         elif now - send_after > catch_up:
             missed.append(delivery_id)
         else:
-            late = now - send_after > timedelta(minutes=5)
+            # Late only if the bot was not running at the due time; waiting in a long, paced fan-out is not late.
+            late = snoozes == 0 and send_after - due_at > LATE_AFTER
             claimed.append(
                 ClaimedReminder(
                     delivery_id,

@@ -421,3 +421,17 @@ async def test_start_and_rating_buttons_begin_the_routine_and_old_reminders_are_
     # Today's: Start begins the routine.
     await user.tap("Start ▶")
     await read_until(user, "pigeon")
+
+
+async def test_waiting_in_a_long_fan_out_is_not_called_late(app: AnyApp, user: ChatUser, clock: FakeClock) -> None:
+    """Found on time but sent 40 minutes later (100,000 reminders at 29/s take about an hour): no "offline" note."""
+    from bot.reminders.queue import materialize_due
+
+    await onboard(user)
+    clock.set(UTC_0630)
+    async with ctx_of(app).db.unit_of_work() as uow:
+        assert await materialize_due(uow.session, clock.now(), catch_up=timedelta(hours=2), default_timezone="UTC") == 1
+    clock.advance(timedelta(minutes=40))
+    assert await dispatcher_of(app).run_once() == 1
+    reminder = await read_until(user, "How stiff")
+    assert "offline" not in (reminder.text or "")
