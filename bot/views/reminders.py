@@ -31,7 +31,7 @@ PAUSE_DAYS = (1, 3, 7, 14)
 NO_REASON = "none"
 
 
-def reminder(content: Content, claimed: ClaimedReminder, timezone: str | None) -> OutgoingMessage:
+def reminder_text(content: Content, claimed: ClaimedReminder, timezone: str | None) -> str:
     texts = content.texts
     minutes = content.routine(content.coach.default_routine).minutes
     key = "reminder.morning" if claimed.slot == MORNING else "reminder.second"
@@ -39,16 +39,19 @@ def reminder(content: Content, claimed: ClaimedReminder, timezone: str | None) -
     if claimed.late and claimed.snoozes == 0:
         local = claimed.due_at.astimezone(resolve_zone(timezone or "UTC"))
         text += "\n\n" + texts.render("reminder.late_note", time=format_time_of_day(local.time()))
-    delivery = claimed.delivery_id
-    rows = (
-        *rating_rows(lambda value: ReminderRate(delivery, value)),
+    return text
+
+
+def reminder_buttons(content: Content, delivery_id: int, snooze_minutes: int) -> tuple[tuple[Button, ...], ...]:
+    texts = content.texts
+    return (
+        *rating_rows(lambda value: ReminderRate(delivery_id, value)),
         (
-            Button(texts.render("buttons.start"), ReminderStart(delivery)),
-            Button(texts.render("buttons.snooze", minutes=claimed.snooze_minutes), ReminderSnooze(delivery)),
-            Button(texts.render("buttons.skip_today"), ReminderSkip(delivery)),
+            Button(texts.render("buttons.start"), ReminderStart(delivery_id)),
+            Button(texts.render("buttons.snooze", minutes=snooze_minutes), ReminderSnooze(delivery_id)),
+            Button(texts.render("buttons.skip_today"), ReminderSkip(delivery_id)),
         ),
     )
-    return OutgoingMessage(text, rows)
 
 
 def snoozed(content: Content, until: datetime, timezone: str) -> OutgoingMessage:
