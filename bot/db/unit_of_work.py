@@ -5,12 +5,9 @@ Repositories take the session and never commit; leaving the `async with` block c
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.db.engine import create_engine, session_factories
 from bot.db.repositories.ratings import RatingRepository
@@ -23,9 +20,8 @@ from bot.db.session import AsyncSession
 class UnitOfWork:
     """`async with db.unit_of_work() as uow:` gives `uow.users`, `uow.reminders`, ... over one transaction."""
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession], write_lock: asyncio.Lock | None = None) -> None:
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = factory
-        self._write_lock = write_lock
         self._session: AsyncSession | None = None
 
     @property
@@ -35,8 +31,6 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
-        if self._write_lock is not None:
-            await self._write_lock.acquire()
         self._session = self._factory()
         session = self._session
         self.users = UserRepository(session)
@@ -58,12 +52,8 @@ class UnitOfWork:
             else:
                 await session.rollback()
         finally:
-            try:
-                await session.close()
-            finally:
-                self._session = None
-                if self._write_lock is not None:
-                    self._write_lock.release()
+            await session.close()
+            self._session = None
 
     async def flush(self) -> None:
         await self.session.flush()
@@ -76,29 +66,13 @@ class Database:
         self.url = url
         self.engine: AsyncEngine = create_engine(url, echo=echo)
         self._read_write, self._read_only = session_factories(self.engine)
-        # SQLite has one writer at a time. Writers of this process queue here, in the event loop, instead of
-        # inside SQLite's busy handler, which sleeps in steps of up to 100 ms while it waits for the lock.
-        # (Other processes still wait through the busy timeout; PostgreSQL needs no such queue.)
-        self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
-        if read_only:
-            return UnitOfWork(self._read_only)
-        return UnitOfWork(self._read_write, self._write_lock)
-
-    @asynccontextmanager
-    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
-        """A plain connection in a read-write transaction (no ORM session), queued like a unit of work."""
-        if self._write_lock is None:
-            async with self.engine.begin() as connection:
-                yield connection
-            return
-        async with self._write_lock, self.engine.begin() as connection:
-            yield connection
+        return UnitOfWork(self._read_only if read_only else self._read_write)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
