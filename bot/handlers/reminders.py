@@ -338,11 +338,12 @@ async def on_snooze_length(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if data is None:
         return await _refuse(ctx, query.id, service.Refused("stale"))
     async with ctx.db.unit_of_work() as uow:
-        ok = await service.set_snooze_minutes(uow, query.from_user.id, data.minutes, allowed)
-    if not ok:
+        result = await service.set_snooze_minutes(uow, query.from_user.id, data.minutes, allowed)
+    if result is None:
         return await _refuse(ctx, query.id, service.Refused("stale"))
     await ctx.sender.answer(query.id)
-    text = ctx.content.texts.render("settings.snooze_set", minutes=data.minutes)
+    next_when = describe_when(ctx.content.texts, result.next_due, result.timezone, ctx.clock.now())
+    text = ctx.content.texts.render("settings.snooze_set", minutes=data.minutes, next_when=next_when)
     await ctx.sender.send(query.from_user.id, OutgoingMessage(text))
     return None
 

@@ -195,9 +195,11 @@ async def set_second_reminder(
     return await _scheduled(uow, user, now)
 
 
-async def set_snooze_minutes(uow: UnitOfWork, user_id: int, minutes: int, allowed: list[int]) -> bool:
+async def set_snooze_minutes(uow: UnitOfWork, user_id: int, minutes: int, allowed: list[int]) -> Scheduled | None:
+    """Set the snooze length; the (unchanged) schedule, to confirm with the next reminder's time."""
     user = await _onboarded(uow, user_id)
     if user is None or minutes not in allowed:
-        return False
+        return None
     user.snooze_minutes = minutes
-    return True
+    slots = await uow.reminders.slots_of(user_id)
+    return Scheduled(earliest_due(slots), user.timezone, user.paused_until)

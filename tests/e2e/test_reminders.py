@@ -397,7 +397,8 @@ async def test_snooze_length_setting(app: AnyApp, user: ChatUser) -> None:
     await user.tap("Snooze length")
     await read_until(user, "How long should Snooze wait")
     await user.tap("30 min")
-    await read_until(user, "Snooze now waits 30 minutes")
+    confirmed = await read_until(user, "Snooze now waits 30 minutes")
+    assert "Next reminder: today at 07:30" in (confirmed.text or "")
     [db_user] = await rows(app, User, id=1001)
     assert db_user.snooze_minutes == 30
 

@@ -42,7 +42,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "settings.second_set": ("time", "next_when"),
     "settings.second_removed": ("next_when",),
     "settings.snooze_ask": (),
-    "settings.snooze_set": ("minutes",),
+    "settings.snooze_set": ("minutes", "next_when"),
 }
 
 SAMPLES: dict[str, str] = {"minutes": "5", "count": "3", "reason": "travelling", "days": "3"}
