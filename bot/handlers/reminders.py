@@ -20,7 +20,7 @@ from bot.reminders.queue import ClaimedReminder
 from bot.services import onboarding as onboarding_service
 from bot.services import reminders as service
 from bot.services.users import set_blocked, set_unblocked
-from bot.telegram_io.sender import RecipientBlocked, retrying
+from bot.telegram_io.sender import RecipientBlocked, keyboard, retrying
 from bot.ui.callbacks import MAX_INT
 from bot.ui.callbacks_onboarding import TYPE_IT
 from bot.ui.callbacks_reminders import (
@@ -42,20 +42,6 @@ from bot.views.when import describe_when
 REFUSAL_TEXT = {"stale": "common.stale_button", "handled": "reminder.handled", "old": "reminder.old"}
 
 
-def _inline_keyboard(message: OutgoingMessage) -> dict[str, Any]:
-    return {
-        "inline_keyboard": [
-            [
-                {"text": b.text, "url": b.url}
-                if b.url
-                else {"text": b.text, "callback_data": b.callback.pack() if b.callback else "1|noop"}
-                for b in row
-            ]
-            for row in message.buttons
-        ]
-    }
-
-
 # The reminder keyboard differs between reminders only in the delivery id: it is built once per snooze length
 # with this stand-in id, as JSON, and the id is put in by string replacement (no real id reaches it first).
 _ID_PLACEHOLDER = str(MAX_INT)
@@ -67,7 +53,9 @@ def _reminder_keyboard(ctx: AppContext, claimed: ClaimedReminder) -> str:
     template = cache.get(claimed.snooze_minutes)
     if template is None:
         buttons = views.reminder_buttons(ctx.content, MAX_INT, claimed.snooze_minutes)
-        template = cache[claimed.snooze_minutes] = json.dumps(_inline_keyboard(OutgoingMessage("", buttons)))
+        markup = keyboard(OutgoingMessage("", buttons))
+        assert markup is not None
+        template = cache[claimed.snooze_minutes] = json.dumps(markup.to_dict())
     return template.replace(_ID_PLACEHOLDER, str(claimed.delivery_id))
 
 

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, or_, select, update
@@ -22,12 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
 from bot.db.session import AsyncSession
-from bot.domain.schedule import local_date_at, next_occurrence_respecting_pause
+from bot.domain.schedule import local_date_at
 from bot.domain.timezones import UnknownTimezone, resolve_zone
+from bot.services.scheduling import next_due_for
 
 MAX_MISSED_DAYS = 7
 LATE_AFTER = timedelta(minutes=5)
-PAUSED_INDEFINITELY = date(9999, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +110,9 @@ async def materialize_due(
                         "snoozes": 0,
                     }
                 )
-            next_due = _advance(local_time, zone, next_due, paused_until, status)
+            next_due = next_due_for(local_time, zone, next_due, status=status, paused_until=paused_until)
         if next_due is not None and next_due <= now:  # more than a week behind: start again from now
-            next_due = _advance(local_time, zone, now, paused_until, status)
+            next_due = next_due_for(local_time, zone, now, status=status, paused_until=paused_until)
         slot_updates.append({"b_id": slot_id, "b_next": next_due})
     if deliveries:
         insert = _insert(session)(ReminderDelivery).on_conflict_do_nothing(
@@ -125,12 +125,6 @@ async def materialize_due(
         slot_updates,
     )
     return len(rows)
-
-
-def _advance(local_time: time, zone: Any, after: datetime, paused_until: date | None, status: str) -> datetime | None:
-    if status != "active" or paused_until == PAUSED_INDEFINITELY:
-        return None
-    return next_occurrence_respecting_pause(local_time, zone, after, paused_until)
 
 
 async def claim_ready(

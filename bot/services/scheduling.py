@@ -5,7 +5,7 @@ Called whenever something that affects the schedule changes (time, timezone, pau
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 
 from bot.db.models import ReminderSlot, User
 from bot.db.unit_of_work import UnitOfWork
@@ -22,12 +22,22 @@ def reminders_wanted(user: User) -> bool:
     return user.status == "active" and user.onboarding_step is None and user.timezone is not None
 
 
+def next_due_for(
+    local_time: time, zone: tzinfo, after: datetime, *, status: str, paused_until: date | None
+) -> datetime | None:
+    """When a slot at `local_time` fires next for a user with this status and pause, or None if not at all."""
+    if status != "active" or paused_until == PAUSED_INDEFINITELY:
+        return None
+    return next_occurrence_respecting_pause(local_time, zone, after, paused_until)
+
+
 def next_due(user: User, local_time: time, after: datetime) -> datetime | None:
     """When a slot at `local_time` fires next for `user`, or None if the user gets no reminders now."""
-    if not reminders_wanted(user) or user.paused_until == PAUSED_INDEFINITELY:
+    if not reminders_wanted(user):
         return None
     assert user.timezone is not None
-    return next_occurrence_respecting_pause(local_time, resolve_zone(user.timezone), after, user.paused_until)
+    zone = resolve_zone(user.timezone)
+    return next_due_for(local_time, zone, after, status=user.status, paused_until=user.paused_until)
 
 
 async def reschedule(uow: UnitOfWork, user: User, now: datetime) -> list[ReminderSlot]:
