@@ -16,6 +16,7 @@ from bot.context import AppContext, app_context
 from bot.domain.time_of_day import TimeParseError, parse_time_of_day
 from bot.handlers import routine
 from bot.handlers.routing import callback_pattern, parsed_callback
+from bot.reminders.pacing import Paced
 from bot.reminders.queue import ClaimedReminder
 from bot.services import onboarding as onboarding_service
 from bot.services import reminders as service
@@ -59,7 +60,7 @@ def _reminder_keyboard(ctx: AppContext, claimed: ClaimedReminder) -> str:
     return template.replace(_ID_PLACEHOLDER, str(claimed.delivery_id))
 
 
-async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
+async def send_reminder(ctx: AppContext, claimed: ClaimedReminder, paced: Paced) -> int:
     """Render and send one reminder (used by the dispatcher); its message id.
 
     The fan-out's hot path: the same Bot API request `Sender.send` makes (HTML, no link preview, same buttons),
@@ -80,7 +81,12 @@ async def send_reminder(ctx: AppContext, claimed: ClaimedReminder) -> int:
         # wait ends, let every request queued behind it go at once: a burst that draws the next 429.
         # A 5xx or a failed connection is tried again at once, as every send is (`retrying`); then the dispatcher's
         # backoff takes over.
-        result = await retrying(lambda: Bot._do_post(ctx.sender.bot, "sendMessage", parameters))
+        # Each attempt is paced on its own: the server counts every request that arrives.
+        async def attempt() -> Any:
+            async with paced():
+                return await Bot._do_post(ctx.sender.bot, "sendMessage", parameters)
+
+        result = await retrying(attempt)
     except Forbidden as exc:
         raise RecipientBlocked(claimed.chat_id) from exc
     assert isinstance(result, dict)

@@ -28,7 +28,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
 from bot.logging_setup import log_failure
-from bot.reminders.pacing import RatePacer
+from bot.reminders.pacing import Paced, RatePacer
 from bot.reminders.queue import (
     ClaimedReminder,
     Outcome,
@@ -50,7 +50,9 @@ RECORD_BATCH = 50
 RETRY_AFTER_ATTEMPTS = 3  # 429s for one reminder before it waits for its lease instead
 MAX_ATTEMPTS = 5
 
-RenderReminder = Callable[[AppContext, ClaimedReminder], Awaitable[int]]
+# Renders and sends one reminder, returning its message id; every Bot API request it makes (a retry too) runs
+# inside one `paced()` context.
+RenderReminder = Callable[[AppContext, ClaimedReminder, Paced], Awaitable[int]]
 
 
 def lease_margin(lease: timedelta) -> timedelta:
@@ -59,7 +61,7 @@ def lease_margin(lease: timedelta) -> timedelta:
 
 
 class ReminderDispatcher:
-    """Sends due reminders. `send_reminder(ctx, claimed)` renders and sends one, returning its message id."""
+    """Sends due reminders. `send_reminder(ctx, claimed, paced)` renders and sends one, returning its message id."""
 
     def __init__(self, ctx: AppContext, send_reminder: RenderReminder) -> None:
         self.ctx = ctx
@@ -198,9 +200,8 @@ class ReminderDispatcher:
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
         for _ in range(RETRY_AFTER_ATTEMPTS):
-            await self._pacer.acquire()
             try:
-                message_id = await self._send_reminder(self.ctx, claimed)
+                message_id = await self._send_reminder(self.ctx, claimed, self._pacer.request)
             except RecipientBlocked:
                 return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
             except RetryAfter as exc:
