@@ -1,8 +1,9 @@
 """The database engine and its session factories, with SQLite tuned for a concurrent bot.
 
-SQLite: WAL, foreign keys on, a busy timeout, and `BEGIN IMMEDIATE` for read-write transactions, so two handlers
-that read then write never deadlock into "database is locked" (the second waits for the first instead).
-Read-only units of work use a plain deferred `BEGIN`, which WAL lets run beside a writer.
+SQLite: WAL, foreign keys on, and `BEGIN IMMEDIATE` for read-write transactions, so two handlers that read then
+write never deadlock into "database is locked" (the second waits for the first instead). Read-only units of work use
+a plain deferred `BEGIN`, which WAL lets run beside a writer. SQLite calls run in the event loop's thread and writers
+wait for each other in asyncio, never in SQLite's busy handler: see bot/db/sqlite_inline.py.
 Statement parameters (ratings, typed text) never appear in database errors: `hide_parameters=True`.
 """
 
@@ -16,8 +17,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 from bot.db.session import AsyncSession
-
-BUSY_TIMEOUT_MS = 30_000
+from bot.db.sqlite_inline import STATEMENT_BUSY_TIMEOUT_MS, InlineConnection, begin_immediate, inline_connect
 
 
 def _prepare_sqlite_path(url: str) -> None:
@@ -26,12 +26,23 @@ def _prepare_sqlite_path(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def sqlite_file(url: str) -> str:
+    """The database a SQLite URL names, as one string per file (the key of its write queue)."""
+    database = make_url(url).database or ":memory:"
+    if database == ":memory:" or database.startswith("file:"):
+        return database
+    return str(Path(database).expanduser().resolve())
+
+
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     """An async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg)."""
     if url.startswith("sqlite"):
         _prepare_sqlite_path(url)
         engine = create_async_engine(
-            url, echo=echo, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": STATEMENT_BUSY_TIMEOUT_MS / 1000, "async_creator_fn": inline_connect},
         )
         _tune_sqlite(engine)
         return engine
@@ -48,14 +59,18 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={STATEMENT_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        read_only = connection.get_execution_options().get("stretchbot_read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        if connection.get_execution_options().get("stretchbot_read_only", False):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            driver_connection = connection.connection.driver_connection
+            assert isinstance(driver_connection, InlineConnection)
+            begin_immediate(driver_connection._conn)
 
 
 def session_factories(

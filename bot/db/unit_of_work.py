@@ -5,23 +5,29 @@ Repositories take the session and never commit; leaving the `async with` block c
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
-from bot.db.engine import create_engine, session_factories
+from bot.db.engine import create_engine, session_factories, sqlite_file
 from bot.db.repositories.ratings import RatingRepository
 from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.sessions import SessionRepository
 from bot.db.repositories.users import UserRepository
 from bot.db.session import AsyncSession
+from bot.db.sqlite_inline import acquire_write_lock
 
 
 class UnitOfWork:
     """`async with db.unit_of_work() as uow:` gives `uow.users`, `uow.reminders`, ... over one transaction."""
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, factory: async_sessionmaker[AsyncSession], write_queue: str | None = None) -> None:
         self._factory = factory
+        self._write_queue = write_queue  # SQLite: the file whose write lock this unit of work queues for
+        self._write_lock: asyncio.Lock | None = None
         self._session: AsyncSession | None = None
 
     @property
@@ -31,6 +37,8 @@ class UnitOfWork:
         return self._session
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._write_queue is not None:
+            self._write_lock = await acquire_write_lock(self._write_queue)
         self._session = self._factory()
         session = self._session
         self.users = UserRepository(session)
@@ -52,8 +60,13 @@ class UnitOfWork:
             else:
                 await session.rollback()
         finally:
-            await session.close()
-            self._session = None
+            try:
+                await session.close()
+            finally:
+                self._session = None
+                if self._write_lock is not None:
+                    self._write_lock.release()
+                    self._write_lock = None
 
     async def flush(self) -> None:
         await self.session.flush()
@@ -66,13 +79,32 @@ class Database:
         self.url = url
         self.engine: AsyncEngine = create_engine(url, echo=echo)
         self._read_write, self._read_only = session_factories(self.engine)
+        # SQLite has one writer at a time, and runs in the event loop's thread (bot/db/sqlite_inline.py): writers
+        # of this process queue in asyncio, per file, never inside SQLite. PostgreSQL needs no such queue.
+        self._write_queue: str | None = sqlite_file(url) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._read_only if read_only else self._read_write)
+        if read_only:
+            return UnitOfWork(self._read_only)
+        return UnitOfWork(self._read_write, self._write_queue)
+
+    @asynccontextmanager
+    async def write_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection in a read-write transaction (no ORM session), queued like a unit of work."""
+        if self._write_queue is None:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
+        lock = await acquire_write_lock(self._write_queue)
+        try:
+            async with self.engine.begin() as connection:
+                yield connection
+        finally:
+            lock.release()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

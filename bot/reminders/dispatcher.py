@@ -164,7 +164,7 @@ class ReminderDispatcher:
                 outcomes.clear()
                 recording = len(pending)
                 try:
-                    async with self.ctx.db.engine.begin() as connection:  # no ORM session: hot path
+                    async with self.ctx.db.write_connection() as connection:  # no ORM session: hot path
                         await record_outcomes(connection, pending, self.ctx.clock.now())
                 finally:
                     recording = 0
