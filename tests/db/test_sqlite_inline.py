@@ -4,7 +4,6 @@ process is waited for in asyncio sleeps, so the event loop keeps serving everyon
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 import threading
 import time
@@ -68,12 +67,12 @@ async def test_a_write_lock_held_by_another_process_is_waited_for_without_stoppi
     sqlite_db: tuple[Database, Path],
 ) -> None:
     database, path = sqlite_db
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path), str(HOLD_SECONDS)], stdout=subprocess.PIPE, text=True
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", HOLDER, str(path), str(HOLD_SECONDS), stdout=asyncio.subprocess.PIPE
     )
     try:
         assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "locked"
+        assert (await holder.stdout.readline()).strip() == b"locked"
         ticks = 0
 
         async def ticker() -> None:
@@ -88,7 +87,7 @@ async def test_a_write_lock_held_by_another_process_is_waited_for_without_stoppi
         waited = time.monotonic() - started
         ticking.cancel()
     finally:
-        holder.wait(10)
+        await asyncio.wait_for(holder.wait(), 10)
     assert holder.returncode == 0
     assert waited >= HOLD_SECONDS * 0.5  # it really did wait for the lock...
     assert ticks >= 10  # ...while the event loop went on (SQLite's busy handler would have frozen it: 0 ticks)
