@@ -1,9 +1,10 @@
 """Button taps: 500 users mid-interaction tapping at once, through the real application.
 
 The handler is bench-only but real: registered on the application `build_application` makes, it does what a
-rating tap does — one INSERT through a unit of work (an ad-hoc rating), `answerCallbackQuery`, `editMessageText` —
-through the bot's own Sender. Latency is from the tap's injection into the stand-in (stamped by the tapper process
-just before it posts it) to the moment answerCallbackQuery has been answered, both on the system-wide monotonic clock.
+rating tap does — one INSERT through a unit of work (an ad-hoc rating, by the ratings repository's insert),
+`answerCallbackQuery`, `editMessageText` — through the bot's own Sender. Latency is from the tap's injection into
+the stand-in (stamped by the tapper process just before it posts it) to the moment answerCallbackQuery has been
+answered, both on the system-wide monotonic clock.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTy
 from bench.common import ROOT, bench_settings, create_chats, env_for_child, seeded_database, standin_process
 from bot.app import build_application
 from bot.context import CONTEXT_KEY, AppContext, app_context
-from bot.db.models import Rating
 from bot.standin.harness import running
 from bot.ui.message import OutgoingMessage
 
@@ -50,17 +50,14 @@ def add_tap_handler(application: Any, log: TapLog) -> None:
         now = ctx.clock.now()
         try:
             async with ctx.db.unit_of_work() as uow:
-                uow.session.add(
-                    Rating(
-                        user_id=user_id,
-                        kind="adhoc",
-                        value=float(index % 11),
-                        source="button",
-                        local_date=now.date(),
-                        created_at=now,
-                        updated_at=now,
-                        update_id=update.update_id,
-                    )
+                await uow.ratings.insert(
+                    user_id=user_id,
+                    kind="adhoc",
+                    value=float(index % 11),
+                    source="button",
+                    local_date=now.date(),
+                    now=now,
+                    update_id=update.update_id,
                 )
             await ctx.sender.answer(query.id, f"Noted: {index % 11}/10")
             log.answered[query.id] = time.monotonic()

@@ -34,6 +34,9 @@ MENU_COMMANDS = (
 )  # fmt: skip
 
 
+UPDATE_CONCURRENCY = 256  # updates of different users handled at once
+
+
 def _request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
     return AiohttpRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
 
@@ -55,9 +58,10 @@ def build_application(
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
-        .request(_request(settings, pool=max(16, settings.send_concurrency * 2), read_timeout=10.0))
+        # A connection for each update that may run at once (PTB's own default pool size), plus the reminder senders.
+        .request(_request(settings, pool=UPDATE_CONCURRENCY + settings.send_concurrency, read_timeout=10.0))
         .get_updates_request(_request(settings, pool=2, read_timeout=40.0))
-        .concurrent_updates(PerUserUpdateProcessor(256))
+        .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -135,24 +135,24 @@ async def save_rating(
                 existing.updated_at = now
                 await uow.flush()
                 return _saved(existing, replaced=True, duplicate=False)
-        rating = Rating(
-            user_id=user_id,
-            session_id=session_id,
-            kind=kind,
-            value=number,
-            source=source,
-            local_date=local_date,
-            created_at=now,
-            updated_at=now,
-            update_id=update_id,
-        )
         try:
             async with uow.session.begin_nested():
-                await uow.ratings.add(rating)
+                rating_id = await uow.ratings.insert(
+                    user_id=user_id,
+                    session_id=session_id,
+                    kind=kind,
+                    value=number,
+                    source=source,
+                    local_date=local_date,
+                    now=now,
+                    update_id=update_id,
+                )
         except IntegrityError:
             # A concurrent save of the same update or (session, kind) committed first: look again.
             continue
-        return _saved(rating, replaced=False, duplicate=False)
+        return RatingSaved(
+            rating_id=rating_id, value=number, kind=kind, replaced=False, duplicate=False, local_date=local_date
+        )
     raise RuntimeError("rating could not be saved after a conflict")  # pragma: no cover - needs a third writer
 
 

@@ -132,9 +132,10 @@ class AiohttpRequest(BaseRequest):
         phases = (connect, write, read)
         total = None if any(t is None for t in phases) else sum(t for t in phases if t is not None)
         timeout = _timeout(total, connect, read)
-        if slots.locked():  # only then wait (wait_for costs a task per call)
+        if slots.locked():  # only then wait
             try:
-                await asyncio.wait_for(slots.acquire(), pool)
+                async with asyncio.timeout(pool):  # unlike wait_for, no task per call
+                    await slots.acquire()
             except TimeoutError as err:
                 raise TimedOut(_POOL_TIMEOUT_MESSAGE) from err
         else:

@@ -110,17 +110,18 @@ class Sender:
 
     async def edit(self, chat_id: int, message_id: int, message: OutgoingMessage) -> int:
         """Edit a message in place; if it is gone, send `message` anew. The id of the message now showing it."""
+        parameters = {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "text": message.text,
+            "parse_mode": ParseMode.HTML.value,
+            "reply_markup": keyboard(message),
+            "link_preview_options": _NO_PREVIEW,
+        }
         try:
-            await retrying(
-                lambda: self.bot.edit_message_text(
-                    message.text,
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(message),
-                    link_preview_options=_NO_PREVIEW,
-                )
-            )
+            # What `bot.edit_message_text` sends, through the same path (defaults, rate limiter, error mapping), but
+            # its answer is not turned into a `Message` nobody reads: about a fifth of a button tap's time (bench/).
+            await retrying(lambda: self.bot._post("editMessageText", dict(parameters)))
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
         except BadRequest as exc:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.db.models import Rating
 from bot.db.session import AsyncSession
@@ -43,10 +43,35 @@ class RatingRepository:
         statement = statement.order_by(Rating.local_date, Rating.created_at, Rating.id)
         return list((await self.session.execute(statement)).scalars())
 
-    async def add(self, rating: Rating) -> Rating:
-        self.session.add(rating)
-        await self.session.flush()
-        return rating
+    async def insert(
+        self,
+        *,
+        user_id: int,
+        kind: str,
+        value: float,
+        source: str,
+        local_date: date,
+        now: datetime,
+        session_id: int | None = None,
+        update_id: int | None = None,
+    ) -> int:
+        """A new rating in one INSERT, not loaded into the session (no ORM flush: the button-tap hot path); its id."""
+        statement = (
+            insert(Rating)
+            .values(
+                user_id=user_id,
+                session_id=session_id,
+                kind=kind,
+                value=value,
+                source=source,
+                local_date=local_date,
+                created_at=now,
+                updated_at=now,
+                update_id=update_id,
+            )
+            .returning(Rating.id)
+        )
+        return int((await self.session.execute(statement)).scalar_one())
 
     async def delete(self, rating: Rating) -> None:
         await self.session.delete(rating)
