@@ -28,6 +28,7 @@ from bench.common import Row, fmt_rate, ratio, workdir
 from bench.fanout import run_fanout
 from bench.rest import RestResult, run_rest
 from bench.taps import run_taps
+from bot.event_loop import use_fastest_event_loop
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -229,7 +230,7 @@ def machine() -> str:
         pass
     packages = ", ".join(
         f"{name} {version(name)}"
-        for name in ("python-telegram-bot", "APScheduler", "SQLAlchemy", "aiosqlite", "aiohttp", "httpx")
+        for name in ("python-telegram-bot", "APScheduler", "SQLAlchemy", "aiosqlite", "aiohttp", "httpx", "uvloop")
     )
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return "\n".join(
@@ -238,9 +239,26 @@ def machine() -> str:
             f"- Python {platform.python_version()} ({platform.platform()})",
             f"- {packages}",
             f"- load average at the end (1/5/15 min): {load}",
+            f"- event loop: {EVENT_LOOP[0]} (as `stretchbot run` picks it; the usual approach ran on it too)",
+            "- CPU speed check (a fixed pure-Python loop, lower is faster), before each scenario: "
+            + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in SPEED_CHECKS)
+            + " (this shared host's speed varies between runs; the figures above move with it)",
             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         ]
     )
+
+
+EVENT_LOOP = ["asyncio"]
+SPEED_CHECKS: list[tuple[str, float]] = []
+
+
+def speed_check() -> float:
+    """Seconds a fixed pure-Python loop takes: how fast this machine is right now."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(3_000_000):
+        total += number
+    return time.perf_counter() - started
 
 
 async def run(names: list[str], size: Size) -> tuple[list[Row], list[str]]:
@@ -249,7 +267,8 @@ async def run(names: list[str], size: Size) -> tuple[list[Row], list[str]]:
     with workdir() as folder:
         for name in names:
             started = time.perf_counter()
-            print(f"running {name} ...", file=sys.stderr, flush=True)
+            SPEED_CHECKS.append((name, speed_check()))
+            print(f"running {name} (speed check {SPEED_CHECKS[-1][1]:.2f} s) ...", file=sys.stderr, flush=True)
             try:
                 rows.extend(await SCENARIOS[name](size, folder))
             except Exception:
@@ -270,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or list(SCENARIOS)
     size = SMALL if args.small else FULL
     started = time.perf_counter()
+    EVENT_LOOP[0] = use_fastest_event_loop()  # as `stretchbot run` does
     rows, crashed = asyncio.run(run(names, size))
     text = table(rows)
     print(text)

@@ -25,6 +25,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.event_loop import use_fastest_event_loop
 from bot.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,8 @@ async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secre
 
 def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
     configure_logging(settings.log_level)
-    application = build_application(settings)
+    application = build_application(settings)  # a missing token or bad setting stops here, in one clear line
+    log.info("event loop: %s", use_fastest_event_loop())
     if webhook_url:
         secret = webhook_secret(settings)
         asyncio.run(_serve_webhook(application, webhook_url=webhook_url, secret=secret, listen=listen, port=port))
