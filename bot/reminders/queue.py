@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, or_, select, update
+from sqlalchemy import Table, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -241,6 +241,13 @@ _USERS = cast(Table, User.__table__)
 _SLOTS = cast(Table, ReminderSlot.__table__)
 
 
+_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("b_id"))
+    .values(status="sent", sent_at=bindparam("b_now"), message_id=bindparam("b_message"), lease_until=None)
+)
+
+
 async def record_outcomes(
     session: AsyncSession | AsyncConnection,
     outcomes: list[Outcome],
@@ -253,18 +260,9 @@ async def record_outcomes(
     A retry waits (its lease) `retry_after` after the first attempt, twice that after the second, and so on:
     30 s, 1, 2, 4 minutes with the defaults; `claim_ready` gives up after `max_attempts`.
     """
-    sent = {o.delivery_id: o.message_id for o in outcomes if o.status == "sent"}
-    if sent:  # one statement for the whole batch, not one per row
-        await session.execute(
-            update(_DELIVERIES)
-            .where(_DELIVERIES.c.id.in_(list(sent)))
-            .values(
-                status="sent",
-                sent_at=now,
-                message_id=case(sent, value=_DELIVERIES.c.id),
-                lease_until=None,
-            )
-        )
+    sent = [{"b_id": o.delivery_id, "b_message": o.message_id, "b_now": now} for o in outcomes if o.status == "sent"]
+    if sent:  # one prebuilt statement, run for the whole batch (executemany): nothing to build per batch
+        await session.execute(_MARK_SENT, sent)
     retry = [
         {"b_id": o.delivery_id, "b_lease": now + retry_after * 2 ** min(max(o.attempt - 1, 0), 10)}
         for o in outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 _LOG = logging.getLogger(__name__)
 TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 MAX_UPLOAD = 50 * 1024 * 1024
+
+
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # as Telegram answers
 
 
 class BotApiStandIn:
@@ -147,7 +151,7 @@ class BotApiStandIn:
             early = isinstance(exc, _EarlyRetry)
         self._record(name, params, arrived, status, body.get("description"), early)
         _LOG.debug("%s -> %s", name, status)
-        return web.json_response(body, status=status)
+        return web.json_response(body, status=status, dumps=_compact_json)
 
     def _reject(self, method: str, arrived: float, error: ApiError) -> web.Response:
         """A request refused before reading it (bad or wrong token): logged without its parameters."""
