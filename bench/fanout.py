@@ -20,6 +20,7 @@ from bench.common import (
 from bot.app import build_application
 from bot.context import CONTEXT_KEY, AppContext
 from bot.db.models import ReminderDelivery
+from bot.heap import settling_heap_after
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.standin.harness import running
 
@@ -63,6 +64,7 @@ async def run_fanout(
             overrides["broadcast_per_second"] = broadcast_per_second
         settings = bench_settings(url, db_path, **overrides)
         application = build_application(settings, migrate=False, start_components=False)
+        application.post_init = settling_heap_after(application.post_init)  # as `stretchbot run` does
         ctx: AppContext = application.bot_data[CONTEXT_KEY]
         dispatcher = next(c for c in ctx.components if isinstance(c, ReminderDispatcher))
         async with running(application):

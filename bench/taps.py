@@ -26,6 +26,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTy
 from bench.common import ROOT, bench_settings, create_chats, env_for_child, seeded_database, standin_process
 from bot.app import build_application
 from bot.context import CONTEXT_KEY, AppContext, app_context
+from bot.heap import settling_heap_after
 from bot.standin.harness import running
 from bot.ui.message import OutgoingMessage
 
@@ -105,9 +106,17 @@ async def _prepare(folder: Path, users: int, tag: str) -> tuple[Path, list[int]]
 
 
 async def run_taps(
-    folder: Path, *, users: int, rate: float, taps: int, saturated_taps: int, transport: str = "aiohttp"
+    folder: Path,
+    *,
+    users: int,
+    rate: float,
+    taps: int,
+    saturated_taps: int,
+    transport: str = "aiohttp",
+    settle_heap: bool = True,
 ) -> tuple[TapsResult, TapsResult]:
-    """(steady taps at `rate`, saturated: `saturated_taps` queued at once) with one transport."""
+    """(steady taps at `rate`, saturated: `saturated_taps` queued at once) with one transport; `settle_heap`:
+    freeze the heap after start-up, as `stretchbot run` does (the usual approach does not)."""
     from bench.baseline_transport import transport_patch
 
     db_path, user_ids = await _prepare(folder, users, transport)
@@ -117,6 +126,8 @@ async def run_taps(
         settings = bench_settings(standin.url, db_path)
         with transport_patch(transport):
             application = build_application(settings, migrate=False, start_components=False)
+        if settle_heap:
+            application.post_init = settling_heap_after(application.post_init)
         log = TapLog()
         add_tap_handler(application, log)
         ctx: AppContext = application.bot_data[CONTEXT_KEY]

@@ -26,6 +26,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.event_loop import use_fastest_event_loop
+from bot.heap import settling_heap_after
 from bot.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
     configure_logging(settings.log_level)
     application = build_application(settings)  # a missing token or bad setting stops here, in one clear line
     log.info("event loop: %s", use_fastest_event_loop())
+    application.post_init = settling_heap_after(application.post_init)  # after start-up, before the first update
     if webhook_url:
         secret = webhook_secret(settings)
         asyncio.run(_serve_webhook(application, webhook_url=webhook_url, secret=secret, listen=listen, port=port))

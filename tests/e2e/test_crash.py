@@ -204,6 +204,8 @@ async def test_sigkill_right_after_a_rating_is_acknowledged_keeps_it(
     finally:
         await bot.stop()
     assert [row[0] for row in sql(database, "SELECT value FROM ratings WHERE user_id = ?", uid)] == [3.0, 6.5, 8.0]
+    # Every start froze start-up's heap (bot/heap.py) before serving, and the bot served as usual after it.
+    assert bot.log().count("heap settled after start-up") == bot.starts == len(typed) + 1
     acks = await acknowledgements()
     print(f"\n{len(acks)} confirmations for 3 ratings ({len(acks) - 3} re-sent updates answered again, not stored)")
 
