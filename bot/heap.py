@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -36,7 +37,12 @@ def settling_heap_after(
     async def post_init_then_settle_heap(application: A) -> None:
         if post_init is not None:
             await post_init(application)
+        started = time.perf_counter()
         frozen = settle_heap()
-        log.info("heap settled after start-up: %d objects frozen out of garbage collection", frozen)
+        log.info(
+            "heap settled after start-up in %.0f ms: %d objects frozen out of garbage collection",
+            (time.perf_counter() - started) * 1000,
+            frozen,
+        )
 
     return post_init_then_settle_heap
