@@ -21,12 +21,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, Updater
 
 from bot.app import build_application
 from bot.config import Settings
 from bot.event_loop import use_fastest_event_loop
 from bot.heap import settling_heap_after
+from bot.lifecycle import running_application
 from bot.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -57,13 +58,8 @@ async def serving_webhook(
 ) -> AsyncIterator[AnyApplication]:
     """Initialise `application`, run its start-up, start PTB's webhook server on `listen:port` (registering
     `webhook_url` with `setWebhook` and the secret) and start processing; undo it all on exit."""
-    await application.initialize()
-    try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        updater = application.updater
-        if updater is None:
-            raise RuntimeError("webhook mode needs the application's Updater")
+
+    async def start_webhook(updater: Updater) -> None:
         await updater.start_webhook(
             listen=listen,
             port=port,
@@ -72,23 +68,10 @@ async def serving_webhook(
             secret_token=secret_token,
             allowed_updates=Update.ALL_TYPES,
         )
-        await application.start()
+
+    async with running_application(application, start_webhook) as started:
         log.info("webhook server listening on %s:%d", listen, port)
-        try:
-            yield application
-        finally:
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-    finally:
-        try:
-            if application.post_shutdown is not None:
-                await application.post_shutdown(application)
-        finally:
-            await application.shutdown()
+        yield started
 
 
 async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secret: str, listen: str, port: int) -> None:

@@ -11,7 +11,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, Updater
+
+from bot.lifecycle import running_application
 
 
 @asynccontextmanager
@@ -19,26 +21,9 @@ async def running(
     application: Application[Any, Any, Any, Any, Any, Any], *, poll_timeout: int = 1
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """Initialise, start and poll `application`; stop and shut it down on exit."""
-    await application.initialize()
-    try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        updater = application.updater
-        assert updater is not None
+
+    async def start_polling(updater: Updater) -> None:
         await updater.start_polling(poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
-        await application.start()
-        try:
-            yield application
-        finally:
-            if updater.running:
-                await updater.stop()
-            if application.running:
-                await application.stop()
-            if application.post_stop is not None:
-                await application.post_stop(application)
-    finally:
-        try:
-            if application.post_shutdown is not None:
-                await application.post_shutdown(application)
-        finally:
-            await application.shutdown()
+
+    async with running_application(application, start_polling) as started:
+        yield started
