@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -124,14 +125,11 @@ async def scenario_ratelimited(size: Size, folder: Path) -> list[Row]:
 
 async def scenario_taps(size: Size, folder: Path) -> list[Row]:
     taps = int(size.tap_rate * size.tap_seconds)
-    kwargs = {"users": size.tap_users, "rate": size.tap_rate, "taps": taps, "saturated_taps": size.saturated_taps}
-    steady, saturated = await run_taps(folder, transport="aiohttp", **kwargs)  # type: ignore[arg-type]
-    usual_steady, usual_saturated = await run_taps(
-        folder,
-        transport="httpx",
-        settle_heap=False,
-        **kwargs,  # type: ignore[arg-type]
-    )
+    kwargs: dict[str, Any] = {
+        "users": size.tap_users, "rate": size.tap_rate, "taps": taps, "saturated_taps": size.saturated_taps
+    }  # fmt: skip
+    steady, saturated = await run_taps(folder, transport="aiohttp", **kwargs)
+    usual_steady, usual_saturated = await run_taps(folder, transport="httpx", settle_heap=False, **kwargs)
     problems = steady.problems + saturated.problems
     return [
         Row(
