@@ -26,6 +26,7 @@ from bot.reminders.dispatcher import RECORD_BATCH
 from bot.standin import RemoteStandIn
 from tests import databases
 from tests.e2e.test_webhook import free_port
+from tests.support.processes import StandInProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.timeout(240)]
 
@@ -47,28 +48,9 @@ class Instance:
 
 
 @pytest.fixture
-async def standin_url(tmp_path: Path) -> AsyncIterator[str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.standin",
-        "--port",
-        "0",
-        "--token",
-        TOKEN,
-        stdout=asyncio.subprocess.PIPE,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        assert process.stdout is not None
-        line = (await asyncio.wait_for(process.stdout.readline(), 15)).decode().strip()
-        assert line.startswith("STANDIN_URL="), line
-        yield line.removeprefix("STANDIN_URL=")
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 10)
+async def standin_url() -> AsyncIterator[str]:
+    async with StandInProcess(TOKEN) as standin:
+        yield standin.url
 
 
 async def _create_chats(remote: RemoteStandIn) -> None:

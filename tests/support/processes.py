@@ -10,7 +10,7 @@ database (a pipe could fill up and stall it).
         bot.kill()                                        # SIGKILL; bot.terminate() is SIGTERM
         await bot.wait(30)
 
-The PostgreSQL multi-process harness (branch scale) could share these two classes: only `DATABASE_URL` differs.
+The PostgreSQL multi-instance test (`tests/e2e/test_multi_instance.py`) uses `StandInProcess` too.
 """
 
 from __future__ import annotations
