@@ -18,10 +18,9 @@ from bench.common import (
     status_count,
 )
 from bot.app import build_application
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import app_context_of
 from bot.db.models import ReminderDelivery
 from bot.heap import settling_heap_after
-from bot.reminders.dispatcher import ReminderDispatcher
 from bot.standin.harness import running
 
 
@@ -65,8 +64,8 @@ async def run_fanout(
         settings = bench_settings(url, db_path, **overrides)
         application = build_application(settings, migrate=False, start_components=False)
         application.post_init = settling_heap_after(application.post_init)  # as `stretchbot run` does
-        ctx: AppContext = application.bot_data[CONTEXT_KEY]
-        dispatcher = next(c for c in ctx.components if isinstance(c, ReminderDispatcher))
+        ctx = app_context_of(application)
+        dispatcher = ctx.dispatcher
         async with running(application):
             await remote.reset()
             started, cpu, standin_cpu = time.perf_counter(), time.process_time(), standin.cpu_seconds()

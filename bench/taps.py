@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, ContextTypes
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler
 
 from bench.common import ROOT, bench_settings, create_chats, env_for_child, seeded_database, standin_process
 from bot.app import build_application
-from bot.context import CONTEXT_KEY, AppContext, app_context
+from bot.context import BotContext, app_context_of
 from bot.heap import settling_heap_after
 from bot.standin.harness import running
 from bot.ui.message import OutgoingMessage
@@ -42,8 +42,8 @@ class TapLog:
 
 
 def add_tap_handler(application: Any, log: TapLog) -> None:
-    async def on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        ctx = app_context(context)
+    async def on_tap(update: Update, context: BotContext) -> None:
+        ctx = context.app
         query = update.callback_query
         assert query is not None and query.data is not None
         index = int(query.data.removeprefix(TAP_PREFIX))
@@ -130,7 +130,7 @@ async def run_taps(
             application.post_init = settling_heap_after(application.post_init)
         log = TapLog()
         add_tap_handler(application, log)
-        ctx: AppContext = application.bot_data[CONTEXT_KEY]
+        ctx = app_context_of(application)
         targets: list[tuple[int, int]] = []
         async with running(application):
             for user_id in user_ids:  # the message each user taps on

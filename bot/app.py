@@ -10,19 +10,19 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.content.loader import Content, load_content
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import APP_KEY, AppContext, BotContext, StartUp, app_context_of
 from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
-from bot.handlers.reminders import send_reminder
 from bot.reminders.dispatcher import ReminderDispatcher
-from bot.routine.timers import RoutineTimers
+from bot.reminders.sending import ReminderSender
+from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
@@ -62,44 +62,45 @@ def build_application(
         .request(_request(settings, pool=UPDATE_CONCURRENCY + settings.send_concurrency, read_timeout=10.0))
         .get_updates_request(_request(settings, pool=2, read_timeout=40.0))
         .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY))
+        .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
+    sender = Sender(application.bot)
     ctx = AppContext(
         settings=settings,
         content=content,
         db=Database(settings.database_url),
         clock=clock if clock is not None else SystemClock(),
-        sender=Sender(application.bot),
+        sender=sender,
+        startup=StartUp(migrate=migrate, start_components=start_components),
     )
-    ctx.components.append(ReminderDispatcher(ctx, send_reminder))
-    ctx.options["migrate"] = migrate
-    ctx.options["start_components"] = start_components
-    ctx.components.append(RoutineTimers(ctx))
-    application.bot_data[CONTEXT_KEY] = ctx
+    ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone))
+    ctx.routine = RoutineRuntime(ctx)
+    application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application
 
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    ctx: AppContext = application.bot_data[CONTEXT_KEY]
-    if ctx.options.get("migrate", True):
+    ctx = app_context_of(application)
+    if ctx.startup.migrate:
         await upgrade_database(ctx.db)
     texts = ctx.content.texts
     await application.bot.set_my_commands(
         [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS]
     )
-    if ctx.options.get("start_components", True):
+    if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
     log.info("stretchbot is up")
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    ctx: AppContext = application.bot_data[CONTEXT_KEY]
-    if ctx.options.get("start_components", True):
+    ctx = app_context_of(application)
+    if ctx.startup.start_components:
         for component in reversed(ctx.components):
             await component.stop()
     await ctx.db.dispose()

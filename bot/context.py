@@ -1,28 +1,50 @@
-"""What every handler and job needs, built once by `build_application` and kept in `application.bot_data`."""
+"""The application's typed context: `AppContext` (what every handler and job needs, built once by
+`build_application`) and `BotContext` (PTB's per-update `CallbackContext`, extended with typed access to it).
+
+Handlers are declared as `async def on_x(update: Update, context: BotContext) -> None` and use `context.app`
+(the `AppContext`), `await context.scope()` (the user's `UserScope`, resolved once per update) and
+`await context.reply(...)` (show a view's result in the update's chat, answering a tapped button).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from telegram.ext import Application, CallbackContext
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.content.loader import Content
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock
-from bot.telegram_io.sender import Sender
+from bot.services.user_scope import UserScope, load_scope, scope_of
+from bot.telegram_io.sender import ReplyTarget, Sender
+from bot.ui.message import OutgoingMessage, Reply
 
-CONTEXT_KEY = "stretchbot"
+if TYPE_CHECKING:
+    from bot.reminders.dispatcher import ReminderDispatcher
+    from bot.routine.runtime import RoutineRuntime
+
+APP_KEY = "stretchbot"
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
 class Component(Protocol):
-    """Something that runs beside the handlers (reminder dispatcher, routine timers): started after the schema
+    """Something that runs beside the handlers (reminder dispatcher, routine runtime): started after the schema
     is up to date, stopped in reverse order at shutdown."""
 
-    async def start(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None: ...
+    async def start(self, application: AnyApplication) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StartUp:
+    """What `post_init` does: bring the schema up to date, start the components (tests and the preview may not)."""
+
+    migrate: bool = True
+    start_components: bool = True
 
 
 @dataclass
@@ -32,11 +54,107 @@ class AppContext:
     db: Database
     clock: Clock
     sender: Sender
-    components: list[Component] = field(default_factory=list)
-    options: dict[str, Any] = field(default_factory=dict)
+    startup: StartUp = field(default_factory=StartUp)
+    # Set by `build_application` right after this context is made (they take it as their environment).
+    dispatcher: ReminderDispatcher = field(init=False)
+    routine: RoutineRuntime = field(init=False)
+
+    @property
+    def components(self) -> list[Component]:
+        return [self.dispatcher, self.routine]
+
+    def content_for(self, user_id: int) -> Content:
+        """The content to speak to a user with (one language today)."""
+        del user_id
+        return self.content
+
+    async def scope_for(self, user_id: int, chat_id: int | None = None) -> UserScope:
+        """The user's scope now, read from the database (for jobs and for handlers through `BotContext`)."""
+        async with self.db.unit_of_work(read_only=True) as uow:
+            return await load_scope(
+                uow,
+                user_id=user_id,
+                chat_id=chat_id if chat_id is not None else user_id,
+                content=self.content_for(user_id),
+                now=self.clock.now(),
+                default_timezone=self.settings.default_timezone,
+            )
+
+    def anonymous_scope(self, user_id: int, chat_id: int) -> UserScope:
+        """The scope of somebody the bot does not know (or cannot look up): default zone and texts."""
+        return scope_of(
+            None,
+            user_id=user_id,
+            chat_id=chat_id,
+            content=self.content_for(user_id),
+            now=self.clock.now(),
+            default_timezone=self.settings.default_timezone,
+        )
 
 
-def app_context(context: CallbackContext[Any, Any, Any, Any]) -> AppContext:
-    ctx = context.bot_data[CONTEXT_KEY]
+def app_context_of(application: AnyApplication) -> AppContext:
+    """The `AppContext` of an application made by `build_application` (for tests, the preview, the bench)."""
+    ctx = application.bot_data[APP_KEY]
     assert isinstance(ctx, AppContext)
     return ctx
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The context of one update (or job): `app`, the update's `scope()`, and `reply()` into its chat."""
+
+    def __init__(self, application: AnyApplication, chat_id: int | None = None, user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.incoming: Update | None = None
+        self._scope: UserScope | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: AnyApplication) -> BotContext:
+        context = super().from_update(update, application)
+        assert isinstance(context, BotContext)
+        if isinstance(update, Update):
+            context.incoming = update
+        return context
+
+    @property
+    def app(self) -> AppContext:
+        return app_context_of(self.application)
+
+    @property
+    def text(self) -> str:
+        """The text of the update's message ("" for none)."""
+        message = self.incoming.effective_message if self.incoming is not None else None
+        return (message.text or "") if message is not None else ""
+
+    def _ids(self) -> tuple[int, int]:
+        update = self.incoming
+        if update is None or update.effective_user is None:
+            raise RuntimeError("this update has no user")
+        chat = update.effective_chat
+        return update.effective_user.id, chat.id if chat is not None else update.effective_user.id
+
+    async def scope(self) -> UserScope:
+        """The scope of the update's user: read once, then the same for the rest of the update."""
+        if self._scope is None:
+            user_id, chat_id = self._ids()
+            self._scope = await self.app.scope_for(user_id, chat_id)
+        return self._scope
+
+    def forget_scope(self) -> None:
+        """The user's settings changed in this update: the next `scope()` reads them again."""
+        self._scope = None
+
+    def target(self) -> ReplyTarget:
+        """Where replies to this update go: its chat (and the tapped button's query and message)."""
+        update = self.incoming
+        if update is None or update.effective_chat is None:
+            raise RuntimeError("this update has no chat")
+        query = update.callback_query
+        if query is None:
+            return ReplyTarget(update.effective_chat.id)
+        message = query.message
+        return ReplyTarget(update.effective_chat.id, query.id, message.message_id if message is not None else None)
+
+    async def reply(self, reply: Reply | OutgoingMessage) -> list[int]:
+        """Show a view's result in the update's chat (see `Reply`); the ids of the messages sent."""
+        shown = Reply.of(reply) if isinstance(reply, OutgoingMessage) else reply
+        return await self.app.sender.deliver(self.target(), shown)

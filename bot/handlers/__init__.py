@@ -1,4 +1,5 @@
-"""Telegram handlers: thin adapters that parse an update, call a service, render and send.
+"""Telegram handlers: thin adapters that parse an update, call a service, and hand the view's result to
+`BotContext.reply` (the sending seam).
 
 `register_handlers` adds them in a fixed order; the first matching handler in a group wins.
 """
@@ -9,12 +10,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, data, onboarding, progress, ratings, reminders, routine, text
+from bot.handlers import admin, common, data, onboarding, pausing, progress, ratings, reminders, routine, settings, text
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
     onboarding.register(application)
+    settings.register(application)
+    pausing.register(application)
     reminders.register(application)
     routine.register(application)
     ratings.register(application)
@@ -22,5 +25,4 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     data.register(application)
     admin.register(application)
     text.register(application)
-    common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages
-    application.add_error_handler(common.on_error)
+    common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages; errors

@@ -1,4 +1,4 @@
-"""Help, the private-chat guard, replies to the unexpected, and the error handler."""
+"""Help, the private-chat guard, replies to the unexpected, blocked and unblocked chats, and the error handler."""
 
 from __future__ import annotations
 
@@ -6,28 +6,29 @@ import contextlib
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import ChatMember, Update
 from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.context import app_context
+from bot.context import AppContext, BotContext
 from bot.logging_setup import log_failure
-from bot.telegram_io.sender import RecipientBlocked
-from bot.ui.message import OutgoingMessage
+from bot.services.users import set_blocked, set_unblocked
+from bot.telegram_io.sender import RecipientBlocked, ReplyTarget
+from bot.views import common as views
 
 log = logging.getLogger(__name__)
 
 
-async def guard_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def guard_private_chats(update: Update, context: BotContext) -> None:
     """Stretchbot is personal: updates from groups and channels stop here (a command gets a one-line answer).
 
     Edits of earlier messages stop here too, everywhere: what was stored stays as confirmed, and an old message
@@ -38,79 +39,87 @@ async def guard_private_chats(update: Update, context: ContextTypes.DEFAULT_TYPE
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return
+    app = context.app
     message = update.message
     if message is not None and message.text and message.text.startswith("/") and chat.type != ChatType.CHANNEL:
-        ctx = app_context(context)
         with contextlib.suppress(RecipientBlocked):
-            await ctx.sender.send(chat.id, OutgoingMessage(ctx.content.texts.render("common.private_only")))
+            await app.sender.send(chat.id, views.private_only(app.content))
     if update.callback_query is not None:
-        await app_context(context).sender.answer(update.callback_query.id)
+        await app.sender.answer(update.callback_query.id)
     raise ApplicationHandlerStop
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
-    assert update.effective_chat is not None
-    assert update.effective_user is not None
-    text = ctx.content.texts.render("help.text")
-    if update.effective_user.id in ctx.settings.admin_user_ids:
-        text += "\n\n" + ctx.content.texts.render("help.admin")
-    await ctx.sender.send(update.effective_chat.id, OutgoingMessage(text))
+async def on_help(update: Update, context: BotContext) -> None:
+    """/help: what the bot can do (and the coach's commands for coaches)."""
+    scope = await context.scope()
+    await context.reply(views.help_text(scope.content, coach=scope.user_id in context.app.settings.admin_user_ids))
 
 
-async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
-    assert update.effective_chat is not None
-    assert update.effective_message is not None
-    command = (update.effective_message.text or "/").split()[0].split("@")[0][:32]
-    await ctx.sender.send(
-        update.effective_chat.id,
-        OutgoingMessage(ctx.content.texts.render("common.unknown_command", command=command)),
-    )
+async def on_unknown_command(_update: Update, context: BotContext) -> None:
+    """A command the bot does not have."""
+    scope = await context.scope()
+    await context.reply(views.unknown_command(scope.content, context.text))
 
 
-async def on_unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unsupported_message(_update: Update, context: BotContext) -> None:
     """Stickers, photos, voice...: a friendly word, nothing changes (edits never get here: see the guard)."""
-    ctx = app_context(context)
-    assert update.effective_chat is not None
-    await ctx.sender.send(
-        update.effective_chat.id, OutgoingMessage(ctx.content.texts.render("common.unsupported_message"))
-    )
+    scope = await context.scope()
+    await context.reply(views.unsupported_message(scope.content))
 
 
-async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_stale_button(_update: Update, context: BotContext) -> None:
     """A button whose data no handler claims (an old version, forged or garbage data)."""
-    query = update.callback_query
-    assert query is not None
-    ctx = app_context(context)
-    await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
+    scope = await context.scope()
+    await context.reply(views.stale_button(scope.content))
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
+    """The user blocked (kicked) or unblocked the bot in their private chat."""
+    app = context.app
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    status = change.new_chat_member.status
+    now = app.clock.now()
+    async with app.db.unit_of_work() as uow:
+        if status in (ChatMember.BANNED, ChatMember.LEFT):
+            await set_blocked(uow, change.from_user.id, now)
+        elif status == ChatMember.MEMBER:
+            await set_unblocked(uow, change.from_user.id, now, app.settings.default_timezone)
+
+
+async def _mark_blocked(app: AppContext, chat_id: int) -> None:
+    """A send got 403: the user (private chat id == user id) blocked the bot."""
+    async with app.db.unit_of_work() as uow:
+        if await set_blocked(uow, chat_id, app.clock.now()):
+            log.info("a user blocked the bot; reminders stopped for them")
+
+
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure without user data, tell the user something went wrong, keep the bot running."""
     error = context.error
-    ctx = app_context(context)
+    app = context.app
     if isinstance(error, RecipientBlocked):
-        from bot.services.users import mark_blocked
-
-        await mark_blocked(ctx, error.chat_id)
+        await _mark_blocked(app, error.chat_id)
         return
     kind = type(update).__name__ if update is not None else "job"
     if error is not None:
         log_failure(log, "error while handling %s", error, kind)  # types and stack only: no user data
-    if not isinstance(update, Update):
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    query = update.callback_query
+    if query is None and update.effective_chat.type != ChatType.PRIVATE:
         return
     try:
-        if update.callback_query is not None:
-            await ctx.sender.answer(update.callback_query.id, ctx.content.texts.render("common.error"), alert=True)
-        elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
-            await ctx.sender.send(update.effective_chat.id, OutgoingMessage(ctx.content.texts.render("common.error")))
+        target = ReplyTarget(update.effective_chat.id, query.id if query is not None else None)
+        await app.sender.deliver(target, views.failed(app.content, tapped=query is not None))
     except Exception as exc:  # the error handler must never raise
         log.warning("could not tell the user about an error: %s", type(exc).__name__)
 
 
 def register_guards(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(TypeHandler(Update, guard_private_chats), group=-1)
+    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
 
 
 def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -122,3 +131,4 @@ def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -
         MessageHandler(~filters.COMMAND & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_unsupported_message),
         group=0,
     )
+    application.add_error_handler(on_error)

@@ -6,57 +6,49 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.context import app_context
+from bot.context import BotContext
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import data as service
 from bot.ui.callbacks_ratings import DeleteData
-from bot.ui.message import OutgoingMessage
+from bot.views import common as common_views
 from bot.views import data as views
 
 log = logging.getLogger(__name__)
 
 
-async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None
-    assert chat is not None
-    async with ctx.db.unit_of_work(read_only=True) as uow:
-        export = await service.export(uow, user.id, ctx.clock.now(), ctx.settings.default_timezone)
+async def on_export(_update: Update, context: BotContext) -> None:
+    """/export: everything stored about the user, as a CSV file."""
+    scope = await context.scope()
+    async with context.app.db.unit_of_work(read_only=True) as uow:
+        export = await service.export(uow, scope)
     if export is None:
-        await ctx.sender.send(chat.id, OutgoingMessage(ctx.content.texts.render("common.not_started")))
-        return
-    if export.rows == 0:
-        await ctx.sender.send(chat.id, views.export_empty(ctx.content))
-        return
-    await ctx.sender.send(chat.id, views.export_file(ctx.content, export))
+        await context.reply(common_views.not_started(scope.content))
+    else:
+        await context.reply(views.export_file(scope.content, export))
 
 
-async def on_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
-    chat = update.effective_chat
-    assert chat is not None
-    await ctx.sender.send(chat.id, views.confirm_delete(ctx.content))
+async def on_delete(_update: Update, context: BotContext) -> None:
+    """/delete: ask to confirm erasing everything."""
+    scope = await context.scope()
+    await context.reply(views.confirm_delete(scope.content))
 
 
-async def on_delete_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
+async def on_delete_answer(update: Update, context: BotContext) -> None:
+    """Yes, delete everything / No, keep it."""
+    scope = await context.scope()
     query, data = parsed_callback(update, DeleteData)
     if data is None or query.message is None:
-        await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
+        await context.reply(common_views.stale_button(scope.content))
         return
-    chat_id, message_id = query.message.chat.id, query.message.message_id
     if data.action == "no":
-        await ctx.sender.answer(query.id)
-        await ctx.sender.edit(chat_id, message_id, views.cancelled(ctx.content))
+        await context.reply(views.cancelled(scope.content))
         return
-    async with ctx.db.unit_of_work() as uow:
-        anything = await service.delete_everything(uow, query.from_user.id)
+    async with context.app.db.unit_of_work() as uow:
+        anything = await service.delete_everything(uow, scope.user_id)
     log.info("a user deleted all their data" if anything else "delete requested with nothing stored")
-    await ctx.sender.answer(query.id)
-    await ctx.sender.edit(chat_id, message_id, views.deleted(ctx.content, anything))
+    await context.reply(views.deleted(scope.content, anything))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

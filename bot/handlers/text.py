@@ -1,7 +1,7 @@
 """Typed text: one handler that asks each flow, in a fixed order, whether the text is meant for it.
 
-Order: onboarding and settings questions first (they were asked explicitly), then the running routine's pending
-question, then a stiffness rating typed at any time; anything else gets a short hint.
+Order: the settings questions first (they were asked explicitly; an unknown user is asked to /start there), then
+the running routine's pending rating, then a stiffness rating typed at any time; anything else gets a short hint.
 """
 
 from __future__ import annotations
@@ -10,32 +10,29 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, MessageHandler, filters
 
-from bot.context import AppContext, app_context
-from bot.handlers import onboarding, ratings, routine
-from bot.ui.message import OutgoingMessage
+from bot.context import BotContext
+from bot.handlers import ratings, routine, settings
+from bot.views import common as views
 
-TextConsumer = Callable[[AppContext, Update], Awaitable[bool]]
+TextConsumer = Callable[[BotContext], Awaitable[bool]]
 MAX_TEXT = 1000
 
 # The running routine's pending rating comes before the ratings consumer, which stays last: any number left
 # over is a stiffness rating typed at any time.
-CONSUMERS: tuple[TextConsumer, ...] = (onboarding.consume_text, routine.consume_text, ratings.consume_text)
+CONSUMERS: tuple[TextConsumer, ...] = (settings.consume_text, routine.consume_text, ratings.consume_text)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    ctx = app_context(context)
-    message = update.effective_message
-    assert message is not None
-    assert message.text is not None
-    if len(message.text) > MAX_TEXT:
-        await ctx.sender.send(message.chat_id, OutgoingMessage(ctx.content.texts.render("common.too_long")))
+async def on_text(_update: Update, context: BotContext) -> None:
+    """Typed text (not a command): offered to each flow in turn; a hint if none takes it."""
+    if len(context.text) > MAX_TEXT:
+        await context.reply(views.too_long((await context.scope()).content))
         return
     for consume in CONSUMERS:
-        if await consume(ctx, update):
+        if await consume(context):
             return
-    await ctx.sender.send(message.chat_id, OutgoingMessage(ctx.content.texts.render("common.unknown_text")))
+    await context.reply(views.unknown_text((await context.scope()).content))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

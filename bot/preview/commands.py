@@ -1,6 +1,6 @@
 """The preview's own `!` commands: time travel and reminders on demand. They never reach the bot.
 
-`!next` and `!jump` use the reminder dispatcher (a `ReminderDispatcher` in `AppContext.components`): its
+`!next` and `!jump` use the reminder dispatcher (`AppContext.dispatcher`): its
 `run_once(now)` sends everything due at the simulated time, at once rather than at the next scheduler tick.
 """
 
@@ -32,8 +32,8 @@ class CommandError(Exception):
 
 
 def find_dispatcher(ctx: AppContext) -> ReminderDispatcher | None:
-    """The running reminder dispatcher (None if the application was built without one)."""
-    return next((c for c in ctx.components if isinstance(c, ReminderDispatcher)), None)
+    """The reminder dispatcher, if the application was started with its components."""
+    return ctx.dispatcher if ctx.startup.start_components else None
 
 
 def parse_duration(text: str) -> timedelta | None:

@@ -21,10 +21,10 @@ from telegram.ext import Application
 
 from bot.config import load_settings
 from bot.content.loader import Content
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import AppContext, app_context_of
 from bot.db.models import ReminderSlot
 from bot.domain.clock import OffsetClock
-from bot.domain.timezones import resolve_zone
+from bot.domain.local_time import user_zone
 from bot.logging_setup import RedactTokens
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
@@ -169,9 +169,7 @@ class PreviewSession:
 
     @property
     def ctx(self) -> AppContext:
-        ctx = self.application.bot_data[CONTEXT_KEY]
-        assert isinstance(ctx, AppContext)
-        return ctx
+        return app_context_of(self.application)
 
     # ----- time -------------------------------------------------------------------------------
     @property
@@ -185,7 +183,7 @@ class PreviewSession:
 
     @property
     def zone(self) -> tzinfo:
-        return resolve_zone(self.zone_name)
+        return user_zone(self._zone_name, self.ctx.settings.default_timezone)
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)

@@ -52,7 +52,7 @@ MAX_ATTEMPTS = 5
 
 # Renders and sends one reminder, returning its message id; every Bot API request it makes (a retry too) runs
 # inside one `paced()` context.
-RenderReminder = Callable[[AppContext, ClaimedReminder, Paced], Awaitable[int]]
+RenderReminder = Callable[[ClaimedReminder, Paced], Awaitable[int]]
 
 
 def lease_margin(lease: timedelta) -> timedelta:
@@ -61,7 +61,8 @@ def lease_margin(lease: timedelta) -> timedelta:
 
 
 class ReminderDispatcher:
-    """Sends due reminders. `send_reminder(ctx, claimed, paced)` renders and sends one, returning its message id."""
+    """Sends due reminders. `send_reminder(claimed, paced)` renders and sends one, returning its message id
+    (`bot.reminders.sending.ReminderSender`)."""
 
     def __init__(self, ctx: AppContext, send_reminder: RenderReminder) -> None:
         self.ctx = ctx
@@ -201,7 +202,7 @@ class ReminderDispatcher:
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
         for _ in range(RETRY_AFTER_ATTEMPTS):
             try:
-                message_id = await self._send_reminder(self.ctx, claimed, self._pacer.request)
+                message_id = await self._send_reminder(claimed, self._pacer.request)
             except RecipientBlocked:
                 return Outcome(claimed.delivery_id, claimed.user_id, "blocked")
             except RetryAfter as exc:

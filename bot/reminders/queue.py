@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.db.models import ReminderDelivery, ReminderSlot, User
 from bot.db.session import AsyncSession
+from bot.domain.local_time import user_zone
 from bot.domain.schedule import local_date_at
-from bot.domain.timezones import UnknownTimezone, resolve_zone
 from bot.services.scheduling import next_due_for
 
 MAX_MISSED_DAYS = 7
@@ -54,13 +54,6 @@ def _is_postgres(session: AsyncSession) -> bool:
     return session.bind is not None and session.bind.dialect.name == "postgresql"
 
 
-def _zone(name: str | None, default: str) -> Any:
-    try:
-        return resolve_zone(name or default)
-    except UnknownTimezone:
-        return resolve_zone(default)
-
-
 async def materialize_due(
     session: AsyncSession, now: datetime, *, catch_up: timedelta, default_timezone: str, limit: int = 5000
 ) -> int:
@@ -89,7 +82,7 @@ async def materialize_due(
     deliveries: list[dict[str, Any]] = []
     slot_updates: list[dict[str, Any]] = []
     for slot_id, user_id, slot, local_time, due, timezone, paused_until, status in rows:
-        zone = _zone(timezone, default_timezone)
+        zone = user_zone(timezone, default_timezone)
         next_due: datetime | None = due
         for _ in range(MAX_MISSED_DAYS):
             if next_due is None or next_due > now:

@@ -21,8 +21,7 @@ from datetime import datetime, tzinfo
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.time_of_day import format_time_of_day
-from bot.domain.timezones import resolve_zone
-from bot.services.ratings import DEFAULT_TIMEZONE
+from bot.services.user_scope import UserScope
 
 COLUMNS = (
     "record",
@@ -61,15 +60,11 @@ def _value(value: float) -> str:
     return f"{value:g}"
 
 
-async def export_rows(
-    uow: UnitOfWork, user_id: int, fallback_timezone: str = DEFAULT_TIMEZONE
-) -> list[dict[str, str]] | None:
+async def export_rows(uow: UnitOfWork, scope: UserScope) -> list[dict[str, str]] | None:
     """Every record of the user as CSV rows (column -> text), in date order; None for an unknown user."""
-    user = await uow.users.get(user_id)
-    if user is None:
+    user_id, zone = scope.user_id, scope.zone
+    if await uow.users.get(user_id) is None:
         return None
-    zone_name = user.timezone or fallback_timezone
-    zone = resolve_zone(zone_name)
     history = UserHistory(uow.session)
     rows: list[tuple[str, str, dict[str, str]]] = []
     for s in await history.sessions(user_id):
@@ -116,7 +111,7 @@ async def export_rows(
                 "status": "on" if slot.enabled else "off",
             }
         )
-    return [{column: row.get(column, "") for column in COLUMNS} | {"timezone": zone_name} for row in ordered]
+    return [{column: row.get(column, "") for column in COLUMNS} | {"timezone": scope.timezone} for row in ordered]
 
 
 def to_csv(rows: list[dict[str, str]]) -> bytes:
@@ -127,15 +122,13 @@ def to_csv(rows: list[dict[str, str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-async def export(
-    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE
-) -> Export | None:
+async def export(uow: UnitOfWork, scope: UserScope) -> Export | None:
     """The user's data as a CSV file; None for an unknown user. `rows` counts records other than reminders."""
-    rows = await export_rows(uow, user_id, fallback_timezone)
+    rows = await export_rows(uow, scope)
     if rows is None:
         return None
     records = sum(1 for row in rows if row["record"] != "reminder")
-    return Export(f"stretchbot-{now.date().isoformat()}.csv", to_csv(rows), records)
+    return Export(f"stretchbot-{scope.today.isoformat()}.csv", to_csv(rows), records)
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> bool:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from bot.db.models import Rating, RoutineSession
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import stats
-from bot.domain.timezones import resolve_zone
-from bot.services.ratings import DEFAULT_TIMEZONE, local_today
+from bot.services.user_scope import UserScope
 
 PROGRESS_DAYS = 30
 HISTORY_DAYS = 14
@@ -134,14 +133,11 @@ def build_report(
     )
 
 
-async def progress(
-    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE
-) -> ProgressReport | None:
+async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
     """The user's progress over the last 30 days; None for an unknown user."""
-    user = await uow.users.get(user_id)
-    if user is None:
+    user_id, today = scope.user_id, scope.today
+    if await uow.users.get(user_id) is None:
         return None
-    today = local_today(user, now, fallback_timezone)
     history = UserHistory(uow.session)
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
     ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
@@ -149,15 +145,11 @@ async def progress(
     return build_report(today, sessions, ratings, skips)
 
 
-async def recent_history(
-    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE, days: int = HISTORY_DAYS
-) -> list[HistoryDay] | None:
+async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_DAYS) -> list[HistoryDay] | None:
     """The last `days` local days that have anything, newest first; None for an unknown user."""
-    user = await uow.users.get(user_id)
-    if user is None:
+    user_id, zone, today = scope.user_id, scope.zone, scope.today
+    if await uow.users.get(user_id) is None:
         return None
-    zone = resolve_zone(user.timezone or fallback_timezone)
-    today = local_today(user, now, fallback_timezone)
     first = today - timedelta(days=days - 1)
     history = UserHistory(uow.session)
     ratings = await uow.ratings.of_user(user_id, since=first)

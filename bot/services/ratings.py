@@ -34,17 +34,16 @@ from typing import Literal
 from sqlalchemy.exc import IntegrityError
 
 from bot.content.schema import SafetyFile
-from bot.db.models import Rating, User
+from bot.db.models import Rating
 from bot.db.unit_of_work import UnitOfWork
+from bot.domain.local_time import local_today
 from bot.domain.rating_text import MAX_RATING, MIN_RATING
 from bot.domain.safety import SafetyThresholds, needs_gentle_check
-from bot.domain.timezones import resolve_zone
 
 RatingKind = Literal["before", "after", "adhoc"]
 RatingSource = Literal["button", "text"]
 KINDS: tuple[str, ...] = ("before", "after", "adhoc")
 SOURCES: tuple[str, ...] = ("button", "text")
-DEFAULT_TIMEZONE = "Europe/London"  # the settings' default; handlers pass `settings.default_timezone`
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +80,6 @@ def validate_value(value: float) -> float:
     return number
 
 
-def local_today(user: User, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE) -> date:
-    """The user's local date at `now`."""
-    return now.astimezone(resolve_zone(user.timezone or fallback_timezone)).date()
-
-
-async def user_today(
-    uow: UnitOfWork, user_id: int, now: datetime, fallback_timezone: str = DEFAULT_TIMEZONE
-) -> date | None:
-    """The user's local date at `now`; None for an unknown user."""
-    user = await uow.users.get(user_id)
-    return local_today(user, now, fallback_timezone) if user is not None else None
-
-
 async def save_rating(
     uow: UnitOfWork,
     *,
@@ -102,9 +88,9 @@ async def save_rating(
     kind: Literal["before", "after", "adhoc"],
     source: Literal["button", "text"],
     now: datetime,
+    default_timezone: str,
     session_id: int | None = None,
     update_id: int | None = None,
-    fallback_timezone: str = DEFAULT_TIMEZONE,
 ) -> RatingSaved:
     """Store a rating (see the module docstring). ValueError for a bad value, kind, source, user or session."""
     number = validate_value(value)
@@ -115,7 +101,7 @@ async def save_rating(
     user = await uow.users.get(user_id, for_update=True)  # serialises this user's rating writes
     if user is None:
         raise ValueError("unknown user")
-    local_date = local_today(user, now, fallback_timezone)
+    local_date = local_today(user.timezone, default_timezone, now)
     if session_id is not None:
         routine_session = await uow.sessions.get(session_id)
         if routine_session is None or routine_session.user_id != user_id:
@@ -227,8 +213,7 @@ async def needs_gentle_option(
     value: float,
     now: datetime,
     safety: SafetyFile,
-    *,
-    fallback_timezone: str = DEFAULT_TIMEZONE,
+    default_timezone: str,
 ) -> bool:
     """Whether a before-rating of `value` should first offer the gentle variant / a check-in.
 
@@ -240,7 +225,7 @@ async def needs_gentle_option(
     history: list[float] = []
     if user is not None:
         history = await recent_before_values(
-            uow, user_id, local_today(user, now, fallback_timezone), safety.median_days
+            uow, user_id, local_today(user.timezone, default_timezone, now), safety.median_days
         )
     thresholds = SafetyThresholds(
         above_median=safety.above_median, absolute=safety.absolute, min_history=safety.min_history

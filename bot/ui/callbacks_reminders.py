@@ -1,4 +1,4 @@
-"""Callback data of the reminder message and of the reminder settings (pause, second reminder, snooze)."""
+"""Callback data of the reminder message: a before rating, Start, Snooze, Skip today and the skip reason."""
 
 from __future__ import annotations
 
@@ -39,33 +39,3 @@ class SkipReason(CallbackData):
     prefix = "rw"
     delivery_id: int
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class PauseFor(CallbackData):
-    """Pause for `days` days; 0 = until /resume."""
-
-    prefix = "pf"
-    days: int
-
-
-@dataclass(frozen=True, slots=True)
-class SecondTime(CallbackData):
-    """A preset second reminder ("1800"), "off", or "type"."""
-
-    prefix = "s2"
-    hhmm: str
-
-
-@dataclass(frozen=True, slots=True)
-class SnoozeLength(CallbackData):
-    prefix = "sl"
-    minutes: int
-
-
-@dataclass(frozen=True, slots=True)
-class SettingsMenu(CallbackData):
-    """The reminder rows of /settings: "second", "snooze" or "pause"."""
-
-    prefix = "sm"
-    what: str

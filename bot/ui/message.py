@@ -1,8 +1,9 @@
-"""A message to show, as plain data: text (Telegram HTML), inline buttons, and optionally a file."""
+"""What the bot shows, as plain data: a message (text, inline buttons, optionally a file) and a `Reply` (everything
+shown in answer to one update). Views build them; `bot.telegram_io.sender.Sender` is the one place that sends them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.ui.callbacks import CallbackData
 
@@ -21,27 +22,36 @@ class Attachment:
     data: bytes
 
 
+Rows = tuple[tuple[Button, ...], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     text: str
-    buttons: tuple[tuple[Button, ...], ...] = ()
+    buttons: Rows = ()
     attachment: Attachment | None = None
     silent: bool = False
 
-    @staticmethod
-    def rows(*rows: list[Button] | tuple[Button, ...]) -> tuple[tuple[Button, ...], ...]:
-        return tuple(tuple(row) for row in rows if row)
+    def with_buttons(self, buttons: Rows) -> OutgoingMessage:
+        return OutgoingMessage(self.text, buttons, self.attachment, self.silent)
 
 
-def chunk(buttons: list[Button], per_row: int) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
-
-
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """What a service wants shown in answer to one update: messages, an edit, a short button answer."""
+    """Everything shown in answer to one update, in this order: a short answer on the tapped button (`toast`,
+    always given for a tap, so no spinner hangs), the tapped message replaced by `replace` (or its buttons taken
+    off with `clear_buttons`), then the new `messages`."""
 
-    messages: list[OutgoingMessage] = field(default_factory=list)
-    answer_text: str | None = None
-    answer_alert: bool = False
-    edit: OutgoingMessage | None = None
+    messages: tuple[OutgoingMessage, ...] = ()
+    toast: str | None = None
+    alert: bool = False
+    replace: OutgoingMessage | None = None
+    clear_buttons: bool = False
+
+    @staticmethod
+    def of(*messages: OutgoingMessage) -> Reply:
+        return Reply(messages=messages)
+
+
+def chunk(buttons: list[Button], per_row: int) -> Rows:
+    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))

@@ -5,17 +5,16 @@ from __future__ import annotations
 from bot.content.loader import Content
 from bot.services.data import Export
 from bot.ui.callbacks_ratings import DeleteData
-from bot.ui.message import Attachment, Button, OutgoingMessage
+from bot.ui.message import Attachment, Button, OutgoingMessage, Reply
 
 
 def export_file(content: Content, export: Export) -> OutgoingMessage:
+    """The CSV file, or a word that there is nothing to export yet."""
+    if export.rows == 0:
+        return OutgoingMessage(content.texts.render("export.empty"))
     return OutgoingMessage(
         content.texts.render("export.caption"), attachment=Attachment("document", export.filename, export.data)
     )
-
-
-def export_empty(content: Content) -> OutgoingMessage:
-    return OutgoingMessage(content.texts.render("export.empty"))
 
 
 def confirm_delete(content: Content) -> OutgoingMessage:
@@ -31,9 +30,11 @@ def confirm_delete(content: Content) -> OutgoingMessage:
     )
 
 
-def deleted(content: Content, anything: bool) -> OutgoingMessage:
-    return OutgoingMessage(content.texts.render("delete.done" if anything else "delete.nothing"))
+def deleted(content: Content, anything: bool) -> Reply:
+    """In place of the confirmation question."""
+    return Reply(replace=OutgoingMessage(content.texts.render("delete.done" if anything else "delete.nothing")))
 
 
-def cancelled(content: Content) -> OutgoingMessage:
-    return OutgoingMessage(content.texts.render("delete.cancelled"))
+def cancelled(content: Content) -> Reply:
+    """In place of the confirmation question."""
+    return Reply(replace=OutgoingMessage(content.texts.render("delete.cancelled")))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from bot.charts.progress_chart import ChartData, ChartLabels
 from bot.content.loader import Content
-from bot.domain.time_of_day import format_time_of_day
 from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
-from bot.ui.message import OutgoingMessage
-from bot.views.ratings import format_value
-from bot.views.when import MONTHS, format_date
+from bot.ui.message import Attachment, OutgoingMessage
+from bot.views.calendar import clock, day_month, short_date
+from bot.views.numbers import format_points, format_rating
 
 KNOWN_REASONS = frozenset({"flare_up", "travelling", "ill", "no_time", "other"})
 SAME = 0.25  # changes smaller than this read as "about the same"
@@ -20,10 +19,6 @@ def reason_label(content: Content, reason: str | None) -> str:
     if reason in KNOWN_REASONS:
         return content.texts.render(f"progress.reason_{reason}")
     return reason.replace("_", " ")
-
-
-def _points(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def chart_data(content: Content, report: ProgressReport) -> ChartData:
@@ -39,7 +34,7 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         skipped=texts.render("progress.chart_skipped"),
     )
     # A label every 7 days, counted back from today, so today is always labelled.
-    ticks = {day: f"{day.day} {MONTHS[day.month - 1]}" for day in report.days[::-1][::7]}
+    ticks = {day: day_month(day) for day in report.days[::-1][::7]}
     return ChartData(
         days=report.days,
         before=report.before,
@@ -66,9 +61,9 @@ def summary(content: Content, report: ProgressReport) -> str:
     if change is None:
         lines.append(texts.render("progress.change_none"))
     elif change <= -SAME:
-        lines.append(texts.render("progress.change_looser", amount=_points(-change), sessions=sessions))
+        lines.append(texts.render("progress.change_looser", amount=format_points(-change), sessions=sessions))
     elif change >= SAME:
-        lines.append(texts.render("progress.change_stiffer", amount=_points(change), sessions=sessions))
+        lines.append(texts.render("progress.change_stiffer", amount=format_points(change), sessions=sessions))
     else:
         lines.append(texts.render("progress.change_same", sessions=sessions))
     trend = report.trend
@@ -77,7 +72,7 @@ def summary(content: Content, report: ProgressReport) -> str:
         and trend.this_week_avg_before is not None
         and trend.previous_week_avg_before is not None
     ):
-        this_week, last_week = _points(trend.this_week_avg_before), _points(trend.previous_week_avg_before)
+        this_week, last_week = format_points(trend.this_week_avg_before), format_points(trend.previous_week_avg_before)
         if trend.delta <= -SAME:
             lines.append(texts.render("progress.trend_down", this_week=this_week, last_week=last_week))
         elif trend.delta >= SAME:
@@ -97,6 +92,13 @@ def summary(content: Content, report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
+def progress_message(content: Content, report: ProgressReport, chart_png: bytes) -> OutgoingMessage:
+    """The chart with the summary as its caption."""
+    return OutgoingMessage(
+        summary(content, report), attachment=Attachment("photo", f"progress-{report.today}.png", chart_png)
+    )
+
+
 def no_data(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("progress.no_data"))
 
@@ -105,11 +107,11 @@ def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> st
     texts = content.texts
     if isinstance(entry, SessionEntry):
         missing = texts.render("history.no_value")
-        before = format_value(entry.before) if entry.before is not None else missing
-        after = format_value(entry.after) if entry.after is not None else missing
+        before = format_rating(entry.before) if entry.before is not None else missing
+        after = format_rating(entry.after) if entry.after is not None else missing
         return texts.render("history.session_gentle" if entry.gentle else "history.session", before=before, after=after)
     if isinstance(entry, AdhocEntry):
-        return texts.render("history.adhoc", value=format_value(entry.value), time=format_time_of_day(entry.local_time))
+        return texts.render("history.adhoc", value=format_rating(entry.value), time=clock(entry.local_time))
     return texts.render("history.skipped", reason=reason_label(content, entry.reason))
 
 
@@ -120,6 +122,6 @@ def history(content: Content, days: list[HistoryDay]) -> OutgoingMessage:
     lines = [texts.render("history.title", days=HISTORY_DAYS), ""]
     for day in days:
         entries = " · ".join(_entry(content, entry) for entry in day.entries)
-        lines.append(texts.render("history.day", date=format_date(day.day), entries=entries))
+        lines.append(texts.render("history.day", date=short_date(day.day), entries=entries))
     lines += ["", texts.render("history.footer")]
     return OutgoingMessage("\n".join(lines))

@@ -6,19 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.content.loader import Content
+from bot.services.ratings import CorrectionRefused
 from bot.ui.callbacks_ratings import ChangeRating, SetRating, UndoRating
-from bot.ui.message import Button, OutgoingMessage
+from bot.ui.message import Button, OutgoingMessage, Reply
+from bot.views.calendar import short_date
+from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
-from bot.views.when import format_date
-
-
-def format_value(value: float) -> str:
-    """A rating as people write it: ``7``, ``7.5`` (halves are kept)."""
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
 def day_name(content: Content, day: date, today: date | None) -> str:
-    return content.texts.render("ratings.today") if day == today else format_date(day)
+    return content.texts.render("ratings.today") if day == today else short_date(day)
 
 
 def _correction_buttons(content: Content, rating_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -32,25 +29,31 @@ def _correction_buttons(content: Content, rating_id: int) -> tuple[tuple[Button,
 
 
 def saved(content: Content, rating_id: int, value: float, day: date, today: date | None) -> OutgoingMessage:
-    text = content.texts.render("ratings.saved", value=format_value(value), day=day_name(content, day, today))
+    text = content.texts.render("ratings.saved", value=format_rating(value), day=day_name(content, day, today))
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
-def changed(content: Content, rating_id: int, value: float, day: date, today: date | None) -> OutgoingMessage:
-    text = content.texts.render("ratings.changed", value=format_value(value), day=day_name(content, day, today))
-    return OutgoingMessage(text, _correction_buttons(content, rating_id))
+def changed(content: Content, rating_id: int, value: float, day: date, today: date | None) -> Reply:
+    """The confirmation of a changed rating, in place of the scale that changed it."""
+    text = content.texts.render("ratings.changed", value=format_rating(value), day=day_name(content, day, today))
+    return Reply(replace=OutgoingMessage(text, _correction_buttons(content, rating_id)))
 
 
-def undone(content: Content, value: float, day: date, today: date | None) -> OutgoingMessage:
-    return OutgoingMessage(
-        content.texts.render("ratings.undone", value=format_value(value), day=day_name(content, day, today))
-    )
+def undone(content: Content, value: float, day: date, today: date | None) -> Reply:
+    text = content.texts.render("ratings.undone", value=format_rating(value), day=day_name(content, day, today))
+    return Reply(replace=OutgoingMessage(text))
 
 
-def ask_change(content: Content, rating_id: int) -> OutgoingMessage:
-    return OutgoingMessage(
-        content.texts.render("ratings.ask_change"), rating_rows(lambda value: SetRating(rating_id, value))
-    )
+def ask_change(content: Content, rating_id: int) -> Reply:
+    """The 0-10 scale, in place of the confirmation whose Change was tapped."""
+    text = content.texts.render("ratings.ask_change")
+    return Reply(replace=OutgoingMessage(text, rating_rows(lambda value: SetRating(rating_id, value))))
+
+
+def refused(content: Content, refusal: CorrectionRefused) -> Reply:
+    """Undo or Change that no longer applies: the window closed, or the rating is gone."""
+    key = "ratings.too_late" if refusal.reason == "expired" else "ratings.stale"
+    return Reply(toast=content.texts.render(key))
 
 
 def out_of_range(content: Content, typed: float) -> OutgoingMessage:
@@ -58,5 +61,5 @@ def out_of_range(content: Content, typed: float) -> OutgoingMessage:
 
 
 def ambiguous(content: Content, candidates: Sequence[float]) -> OutgoingMessage:
-    numbers = ", ".join(format_value(c) for c in candidates[:4])
+    numbers = ", ".join(format_rating(c) for c in candidates[:4])
     return OutgoingMessage(content.texts.render("ratings.ambiguous", numbers=numbers))

@@ -1,49 +1,34 @@
-"""Rendering the reminder message and the reminder settings (pause, second reminder, snooze length)."""
+"""Rendering the daily reminder (its text and buttons, from plain data) and the answers to its buttons."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime, time
 
 from bot.content.loader import Content
-from bot.domain.time_of_day import format_time_of_day
-from bot.domain.timezones import resolve_zone
-from bot.reminders.queue import ClaimedReminder
-from bot.services.scheduling import MORNING, PAUSED_INDEFINITELY
-from bot.ui.callbacks_onboarding import TYPE_IT
-from bot.ui.callbacks_reminders import (
-    PauseFor,
-    ReminderRate,
-    ReminderSkip,
-    ReminderSnooze,
-    ReminderStart,
-    SecondTime,
-    SettingsMenu,
-    SkipReason,
-    SnoozeLength,
-)
-from bot.ui.message import Button, OutgoingMessage, chunk
-from bot.views.onboarding import settings_buttons
+from bot.content.texts import Texts
+from bot.services.reminders import MAX_SNOOZES, Refused
+from bot.services.scheduling import Scheduled
+from bot.services.user_scope import UserScope
+from bot.ui.callbacks_reminders import ReminderRate, ReminderSkip, ReminderSnooze, ReminderStart, SkipReason
+from bot.ui.message import Button, OutgoingMessage, Reply, Rows, chunk
+from bot.views.calendar import clock
+from bot.views.common import stale_button
 from bot.views.rating_keyboard import rating_rows
-from bot.views.when import describe_when, format_date
+from bot.views.when import describe_when
 
-SECOND_PRESETS = ("12:00", "17:00", "18:00", "20:00")
-PAUSE_DAYS = (1, 3, 7, 14)
 NO_REASON = "none"
+_REFUSALS = {"handled": "reminder.handled", "old": "reminder.old"}
 
 
-def reminder_text(content: Content, claimed: ClaimedReminder, timezone: str | None) -> str:
-    texts = content.texts
-    minutes = content.routine(content.coach.default_routine).minutes
-    key = "reminder.morning" if claimed.slot == MORNING else "reminder.second"
-    text = texts.render(key, minutes=minutes)
-    if claimed.late and claimed.snoozes == 0:
-        local = claimed.due_at.astimezone(resolve_zone(timezone or "UTC"))
-        text += "\n\n" + texts.render("reminder.late_note", time=format_time_of_day(local.time()))
+def reminder_text(texts: Texts, *, morning: bool, minutes: int, late_since: time | None) -> str:
+    """The reminder's text; `late_since`: the local time it was due, when it comes late."""
+    text = texts.render("reminder.morning" if morning else "reminder.second", minutes=minutes)
+    if late_since is not None:
+        text += "\n\n" + texts.render("reminder.late_note", time=clock(late_since))
     return text
 
 
-def reminder_buttons(content: Content, delivery_id: int, snooze_minutes: int) -> tuple[tuple[Button, ...], ...]:
-    texts = content.texts
+def reminder_buttons(texts: Texts, delivery_id: int, snooze_minutes: int) -> Rows:
     return (
         *rating_rows(lambda value: ReminderRate(delivery_id, value)),
         (
@@ -54,83 +39,39 @@ def reminder_buttons(content: Content, delivery_id: int, snooze_minutes: int) ->
     )
 
 
-def snoozed(content: Content, until: datetime, timezone: str) -> OutgoingMessage:
-    local = until.astimezone(resolve_zone(timezone))
-    return OutgoingMessage(content.texts.render("reminder.snoozed", time=format_time_of_day(local.time())))
+def refused(content: Content, refusal: Refused) -> Reply:
+    """A reminder button that no longer applies: nothing changed."""
+    if refusal.why == "snooze_limit":
+        return Reply(toast=content.texts.render("reminder.snooze_limit", count=MAX_SNOOZES), alert=True)
+    key = _REFUSALS.get(refusal.why)
+    return Reply(toast=content.texts.render(key)) if key else stale_button(content)
 
 
-def ask_skip_reason(content: Content, delivery_id: int) -> OutgoingMessage:
+def starting(content: Content) -> Reply:
+    """The reminder's Start (or a rating on it): its buttons come off as the routine begins."""
+    return Reply(toast=content.texts.render("reminder.starting"), clear_buttons=True)
+
+
+def snoozed(scope: UserScope, until: datetime) -> Reply:
+    text = scope.texts.render("reminder.snoozed", time=clock(until.astimezone(scope.zone).time()))
+    return Reply(toast=text, replace=OutgoingMessage(text))
+
+
+def ask_skip_reason(content: Content, delivery_id: int) -> Reply:
     texts = content.texts
     reasons = [
         Button(texts.render(f"skip_reasons.{r}"), SkipReason(delivery_id, r)) for r in content.coach.skip_reasons
     ]
     rows = (*chunk(reasons, 3), (Button(texts.render("skip_reasons.none"), SkipReason(delivery_id, NO_REASON)),))
-    return OutgoingMessage(texts.render("reminder.skip_ask_reason"), rows)
+    return Reply(replace=OutgoingMessage(texts.render("reminder.skip_ask_reason"), rows))
 
 
-def skipped(
-    content: Content, reason: str | None, next_due: datetime | None, timezone: str | None, now: datetime
-) -> str:
-    texts = content.texts
-    next_when = describe_when(texts, next_due, timezone, now)
+def skipped(scope: UserScope, reason: str | None, result: Scheduled) -> Reply:
+    texts = scope.texts
+    next_when = describe_when(scope, result.next_due)
     if reason is None:
-        return texts.render("reminder.skipped_no_reason", next_when=next_when)
-    return texts.render("reminder.skipped", reason=texts.render(f"skip_reasons.{reason}").lower(), next_when=next_when)
-
-
-def settings_menu(content: Content) -> tuple[tuple[Button, ...], ...]:
-    texts = content.texts
-    change, keep = settings_buttons(content)
-    return (
-        change,
-        (
-            Button(texts.render("buttons.second_reminder"), SettingsMenu("second")),
-            Button(texts.render("buttons.snooze_length"), SettingsMenu("snooze")),
-        ),
-        (Button(texts.render("buttons.pause"), SettingsMenu("pause")), *keep),
-    )
-
-
-def ask_pause(content: Content) -> OutgoingMessage:
-    texts = content.texts
-    buttons = [
-        Button(
-            texts.render("buttons.pause_one_day") if d == 1 else texts.render("buttons.pause_days", days=d), PauseFor(d)
-        )
-        for d in PAUSE_DAYS
-    ]
-    rows = (*chunk(buttons, 4), (Button(texts.render("buttons.pause_until_resume"), PauseFor(0)),))
-    return OutgoingMessage(texts.render("pause.ask"), rows)
-
-
-def paused(
-    content: Content, next_due: datetime | None, timezone: str | None, paused_until: date | None, now: datetime
-) -> str:
-    texts = content.texts
-    if paused_until is None or paused_until == PAUSED_INDEFINITELY:
-        return texts.render("pause.done_indefinitely")
-    return texts.render(
-        "pause.done", until=format_date(paused_until), next_when=describe_when(texts, next_due, timezone, now)
-    )
-
-
-def ask_second_time(content: Content) -> OutgoingMessage:
-    texts = content.texts
-    presets = [Button(p, SecondTime(p.replace(":", ""))) for p in SECOND_PRESETS]
-    rows = (
-        tuple(presets),
-        (
-            Button(texts.render("buttons.other_time"), SecondTime(TYPE_IT)),
-            Button(texts.render("buttons.off"), SecondTime("off")),
-        ),
-    )
-    return OutgoingMessage(texts.render("settings.second_ask"), rows)
-
-
-def ask_snooze(content: Content) -> OutgoingMessage:
-    texts = content.texts
-    buttons = [
-        Button(texts.render("buttons.minutes", minutes=m), SnoozeLength(m))
-        for m in content.coach.snooze_minutes_options
-    ]
-    return OutgoingMessage(texts.render("settings.snooze_ask"), chunk(buttons, 5))
+        text = texts.render("reminder.skipped_no_reason", next_when=next_when)
+    else:
+        label = texts.render(f"skip_reasons.{reason}").lower()
+        text = texts.render("reminder.skipped", reason=label, next_when=next_when)
+    return Reply(replace=OutgoingMessage(text))

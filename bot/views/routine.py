@@ -37,21 +37,15 @@ from bot.ui.callbacks_routine import (
     RoutineExisting,
     RoutineGentle,
 )
-from bot.ui.message import Button, OutgoingMessage
+from bot.ui.message import Button, OutgoingMessage, Rows
+from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
-
-Rows = tuple[tuple[Button, ...], ...]
 
 
 @dataclass
 class RenderPlan:
     edit: OutgoingMessage | None = None
     send: list[OutgoingMessage] = field(default_factory=list)
-
-
-def format_value(value: float) -> str:
-    """6.0 -> "6", 6.5 -> "6.5"."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def side_name(content: Content, side: str | None) -> str:
@@ -99,14 +93,14 @@ def gentle_offer(content: Content, session_id: int, value: float) -> OutgoingMes
             Button(texts.render("buttons.routine_skip_today"), RoutineGentle(session_id, "skip")),
         ),
     )
-    return OutgoingMessage(texts.render("routine.gentle_offer", value=format_value(value)), rows)
+    return OutgoingMessage(texts.render("routine.gentle_offer", value=format_rating(value)), rows)
 
 
 def already_running(
     content: Content, routine: Routine, session_id: int, delivery_id: int | None, before: float | None
 ) -> OutgoingMessage:
     texts = content.texts
-    carried = NONE if before is None else format_value(before)
+    carried = NONE if before is None else format_rating(before)
     rows = (
         (
             Button(
@@ -255,8 +249,8 @@ def closing(content: Content, before: float | None, after: float | None) -> Outg
     texts = content.texts
     if before is None or after is None:
         return OutgoingMessage(texts.render("routine.closing_no_change_known"))
-    b, a = format_value(before), format_value(after)
-    change = format_value(abs(before - after))
+    b, a = format_rating(before), format_rating(after)
+    change = format_rating(abs(before - after))
     if after < before:
         return OutgoingMessage(texts.render("routine.closing_better", before=b, after=a, change=change))
     if after > before:

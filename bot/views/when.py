@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from bot.content.texts import Texts
-from bot.domain.schedule import local_date_at
-from bot.domain.time_of_day import format_time_of_day
-from bot.domain.timezones import resolve_zone
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+from bot.services.user_scope import UserScope
+from bot.views.calendar import clock, short_date
 
 
-def describe_when(texts: Texts, due: datetime | None, timezone: str | None, now: datetime) -> str:
-    if due is None or timezone is None:
+def describe_when(scope: UserScope, due: datetime | None) -> str:
+    """When `due` comes, on the user's calendar; "no reminder planned" for None."""
+    texts = scope.texts
+    if due is None:
         return texts.render("when.none")
-    zone = resolve_zone(timezone)
-    local = due.astimezone(zone)
-    clock = format_time_of_day(local.time())
-    days = (local.date() - local_date_at(now, zone)).days
+    local = due.astimezone(scope.zone)
+    days = (local.date() - scope.today).days
     if days == 0:
-        return texts.render("when.today", time=clock)
+        return texts.render("when.today", time=clock(local.time()))
     if days == 1:
-        return texts.render("when.tomorrow", time=clock)
-    return texts.render(
-        "when.date",
-        weekday=WEEKDAYS[local.weekday()],
-        date=f"{local.day} {MONTHS[local.month - 1]}",
-        time=clock,
-    )
-
-
-def format_date(value: date) -> str:
-    """`Mon 30 Nov`."""
-    return f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]}"
+        return texts.render("when.tomorrow", time=clock(local.time()))
+    return texts.render("when.date", day=short_date(local.date()), time=clock(local.time()))

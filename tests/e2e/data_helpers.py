@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from telegram.ext import Application
 
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import AppContext, app_context_of
 from bot.db.models import Rating, ReminderSlot, RoutineSession, SkippedDay, User
 from bot.services.ratings import save_rating
 from bot.standin import ChatUser
@@ -20,9 +20,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def ctx_of(app: App) -> AppContext:
-    ctx = app.bot_data[CONTEXT_KEY]
-    assert isinstance(ctx, AppContext)
-    return ctx
+    return app_context_of(app)
 
 
 async def onboard(app: App, user_id: int = 1001, timezone: str = "Europe/Berlin") -> None:
@@ -74,6 +72,7 @@ async def add_day(
                     kind=kind,
                     source="button",
                     now=started,
+                    default_timezone="Europe/London",
                     session_id=row.id,  # type: ignore[arg-type]
                 )
         return row.id

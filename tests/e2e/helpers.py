@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from telegram.ext import Application
 
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import AppContext, app_context_of
 from bot.db.models import Base
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.standin import ChatUser
@@ -17,13 +17,11 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def ctx_of(app: AnyApp) -> AppContext:
-    ctx = app.bot_data[CONTEXT_KEY]
-    assert isinstance(ctx, AppContext)
-    return ctx
+    return app_context_of(app)
 
 
 def dispatcher_of(app: AnyApp) -> ReminderDispatcher:
-    return next(c for c in ctx_of(app).components if isinstance(c, ReminderDispatcher))
+    return ctx_of(app).dispatcher
 
 
 async def read_until(user: ChatUser, fragment: str) -> BotMessage:

@@ -9,15 +9,13 @@ import pytest
 from sqlalchemy import select
 from telegram.ext import Application
 
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import AppContext, app_context_of
 from bot.db.models import ReminderSlot, User
 from bot.standin import BotApiStandIn, ChatUser
 
 
 def ctx_of(app: Application[Any, Any, Any, Any, Any, Any]) -> AppContext:
-    ctx = app.bot_data[CONTEXT_KEY]
-    assert isinstance(ctx, AppContext)
-    return ctx
+    return app_context_of(app)
 
 
 async def stored(

@@ -38,7 +38,7 @@ async def known_month(app: App) -> None:
 async def test_summary_numbers_from_known_data(app: App) -> None:
     await known_month(app)
     async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
-        report = await service.progress(uow, 1001, ctx_of(app).clock.now())
+        report = await service.progress(uow, await ctx_of(app).scope_for(1001))
     assert report is not None
     assert report.today == TODAY
     assert report.days[0] == day(-29)
@@ -132,10 +132,17 @@ async def test_build_report_handles_two_sessions_a_day(app: App) -> None:
     async with ctx_of(app).db.unit_of_work() as uow:
         assert isinstance(uow, UnitOfWork)
         await save_rating(
-            uow, user_id=1001, value=7, kind="after", source="text", now=ctx_of(app).clock.now(), session_id=second
+            uow,
+            user_id=1001,
+            value=7,
+            kind="after",
+            source="text",
+            now=ctx_of(app).clock.now(),
+            default_timezone="Europe/London",
+            session_id=second,
         )
     async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
-        report = await service.progress(uow, 1001, ctx_of(app).clock.now())
+        report = await service.progress(uow, await ctx_of(app).scope_for(1001))
     assert report is not None
     assert report.before[TODAY] == 7
     assert report.after[TODAY] == 5.5

@@ -1,5 +1,5 @@
 """The guided routine through the real bot and the stand-in, with scaled time (time_scale=1000: a 30 s hold
-fires in 30 ms): whole walkthroughs, begin_routine, the gentle path, skip/pause/resume/stop, a restart in the
+fires in 30 ms): whole walkthroughs, `RoutineRuntime.begin`, the gentle path, skip/pause/resume/stop, a restart in the
 middle of a hold, stale/forged/double taps, typed ratings and a second routine dropped into content/."""
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.cli import main as cli_main
 from bot.config import DEFAULT_CONTENT_DIR, Settings
-from bot.context import CONTEXT_KEY, AppContext
+from bot.context import AppContext, app_context_of
 from bot.db.models import Rating, RoutineSession, SkippedDay
 from bot.domain.clock import FakeClock
-from bot.handlers.routine import begin_routine
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
 from bot.standin.state import ChatEvent
@@ -32,9 +31,7 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 def ctx_of(app: App) -> AppContext:
-    ctx = app.bot_data[CONTEXT_KEY]
-    assert isinstance(ctx, AppContext)
-    return ctx
+    return app_context_of(app)
 
 
 async def make_user(app: App, user_id: int = 1001, routine_id: str = "pigeon", *, chat: ChatUser | None = None) -> None:
@@ -146,20 +143,20 @@ async def test_whole_walkthrough_from_stretch(user: ChatUser, app: App) -> None:
 async def test_begin_routine_with_a_before_value_from_the_reminder(user: ChatUser, app: App) -> None:
     await make_user(app, chat=user)
     ctx = ctx_of(app)
-    await begin_routine(ctx, user_id=1001, chat_id=1001, delivery_id=None, before=5, update_id=4242)
+    await ctx.routine.begin(user_id=1001, delivery_id=None, before=5, update_id=4242)
     await expect(user, "Pigeon hip stretch – about 5 minutes")
     await expect(user, "1/6 · Get into pigeon pose")
     (session,) = await sessions_of(app)
     assert (session.status, session.gentle, session.delivery_id) == ("active", False, None)
     assert await ratings_of(app, session.id) == {"before": 5.0}
     # Called again while it runs: Resume / Start over, nothing else changes.
-    await begin_routine(ctx, user_id=1001, chat_id=1001, delivery_id=None, before=7, update_id=4243)
+    await ctx.routine.begin(user_id=1001, delivery_id=None, before=7, update_id=4243)
     offer = await expect(user, "You're in the middle of")
     assert view(user, offer).button_labels == ["Resume", "Start over"]
     assert len(await sessions_of(app)) == 1
     await user.tap("Resume")
     await expect(user, "1/6 · Get into pigeon pose", "sent")
-    await begin_routine(ctx, user_id=1001, chat_id=1001, delivery_id=None, before=7, update_id=4244)
+    await ctx.routine.begin(user_id=1001, delivery_id=None, before=7, update_id=4244)
     await expect(user, "You're in the middle of")
     await user.tap("Start over")
     await expect(user, "1/6 · Get into pigeon pose", "sent")
@@ -205,7 +202,7 @@ async def test_a_high_before_rating_offers_the_gentler_version(user: ChatUser, a
 async def test_skip_today_at_the_gentle_offer(user: ChatUser, app: App) -> None:
     await make_user(app, chat=user)
     ctx = ctx_of(app)
-    await begin_routine(ctx, user_id=1001, chat_id=1001, delivery_id=None, before=10, update_id=None)
+    await ctx.routine.begin(user_id=1001, delivery_id=None, before=10, update_id=None)
     await expect(user, "gentler version")
     await user.tap("Skip today")
     await expect(user, "Rest is fine too")
@@ -258,7 +255,7 @@ async def test_restart_in_the_middle_of_a_hold(standin: BotApiStandIn, settings:
     user = ChatUser(standin, 1001)
     async with bot(slow, clock) as app:
         await make_user(app, chat=user)
-        await begin_routine(ctx_of(app), user_id=1001, chat_id=1001, delivery_id=None, before=4, update_id=None)
+        await ctx_of(app).routine.begin(user_id=1001, delivery_id=None, before=4, update_id=None)
         await expect(user, "1/6")
         await user.tap("Done")
         await expect(user, "2/6", "sent")
@@ -288,7 +285,7 @@ async def test_a_state_that_cannot_be_restored_asks_the_user(
     user = ChatUser(standin, 1001)
     async with bot(scaled(settings, time_scale=10.0), clock) as app:
         await make_user(app, chat=user)
-        await begin_routine(ctx_of(app), user_id=1001, chat_id=1001, delivery_id=None, before=4, update_id=None)
+        await ctx_of(app).routine.begin(user_id=1001, delivery_id=None, before=4, update_id=None)
         await expect(user, "1/6")
         await user.tap("Done")
         await expect(user, "2/6", "sent")
@@ -310,7 +307,7 @@ async def test_a_state_that_cannot_be_restored_asks_the_user(
 
 async def test_double_tap_advances_once(user: ChatUser, app: App) -> None:
     await make_user(app, chat=user)
-    await begin_routine(ctx_of(app), user_id=1001, chat_id=1001, delivery_id=None, before=3, update_id=None)
+    await ctx_of(app).routine.begin(user_id=1001, delivery_id=None, before=3, update_id=None)
     step = await expect(user, "1/6")
     data = next(b.value for row in view(user, step).buttons for b in row if b.text == "✓ Done")
     first = await user.tap_data(step.message_id, data)
@@ -437,24 +434,24 @@ async def test_a_broken_routine_file_is_reported_by_content_check(tmp_path: Path
 async def test_the_sweep_picks_up_an_overdue_timer_with_no_job(
     standin: BotApiStandIn, settings: Settings, clock: FakeClock
 ) -> None:
-    from bot.routine.timers import OVERDUE_GRACE, routine_timers
+    from bot.routine.runtime import OVERDUE_GRACE
 
     slow = scaled(settings, time_scale=1.0)  # real-time holds: nothing fires by itself during the test
     user = ChatUser(standin, 1001)
     async with bot(slow, clock) as app:
         await make_user(app, chat=user)
-        await begin_routine(ctx_of(app), user_id=1001, chat_id=1001, delivery_id=None, before=4, update_id=None)
+        await ctx_of(app).routine.begin(user_id=1001, delivery_id=None, before=4, update_id=None)
         await expect(user, "1/6")
         await user.tap("Done")
         await expect(user, "2/6", "sent")
         await user.tap("Start")
         await expect(user, "Hold – rep 1/3", "sent")
         (session,) = await sessions_of(app)
-        timers = routine_timers(ctx_of(app))
-        timers.cancel(session.id)  # the job is gone, as if the instance that armed it had died
-        assert await timers.sweep() == 0  # not overdue yet
+        runtime = ctx_of(app).routine
+        runtime.timers.cancel(session.id)  # the job is gone, as if the instance that armed it had died
+        assert await runtime.sweep() == 0  # not overdue yet
         assert session.timer_due_at is not None
         clock.set(session.timer_due_at + OVERDUE_GRACE + timedelta(seconds=1))
-        assert await timers.sweep() == 1
+        assert await runtime.sweep() == 1
         await expect(user, "Halfway", "edited")
-        assert await timers.sweep() == 0  # armed again for the next checkpoint, which is not overdue
+        assert await runtime.sweep() == 0  # armed again for the next checkpoint, which is not overdue

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 import bot.handlers  # noqa: F401  (registers every callback type)
 from bot.ui.callbacks import MAX_BYTES, CallbackData, CallbackDataError, registered_prefixes, unpack, unpack_as
-from bot.ui.callbacks_onboarding import ChangeSetting, PickTime
 from bot.ui.callbacks_reminders import ReminderRate
+from bot.ui.callbacks_settings import ChangeSetting, PickTime
 
 
 def test_round_trip() -> None:

@@ -55,7 +55,13 @@ async def all_ratings(db: Database) -> list[Rating]:
 
 
 async def save(db: Database, value: float, **kwargs: object) -> RatingSaved:
-    values: dict[str, object] = {"user_id": USER, "kind": "adhoc", "source": "text", "now": NOW}
+    values: dict[str, object] = {
+        "user_id": USER,
+        "kind": "adhoc",
+        "source": "text",
+        "now": NOW,
+        "default_timezone": "Europe/London",
+    }
     values.update(kwargs)
     async with db.unit_of_work() as uow:
         return await service.save_rating(uow, value=value, **values)  # type: ignore[arg-type]
@@ -77,10 +83,10 @@ async def test_adhoc_rating_is_stored_with_the_local_date(db: Database) -> None:
 
 async def test_a_user_without_timezone_gets_the_fallback_zone(db: Database) -> None:
     late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
-    await save(db, 3, user_id=OTHER, now=late, fallback_timezone="Asia/Tokyo")
+    await save(db, 3, user_id=OTHER, now=late, default_timezone="Asia/Tokyo")
     (row,) = await all_ratings(db)
     assert row.local_date == date(2026, 3, 3)
-    await save(db, 3, user_id=OTHER, now=late)  # default fallback Europe/London: still the 2nd
+    await save(db, 3, user_id=OTHER, now=late)  # the default zone Europe/London: still the 2nd
     assert (await all_ratings(db))[1].local_date == date(2026, 3, 2)
 
 
@@ -230,7 +236,7 @@ async def add_befores(db: Database, values_by_days_ago: dict[int, float], user_i
 
 async def gentle(db: Database, value: float, user_id: int = USER, safety: SafetyFile = SAFETY) -> bool:
     async with db.unit_of_work(read_only=True) as uow:
-        return await service.needs_gentle_option(uow, user_id, value, NOW, safety)
+        return await service.needs_gentle_option(uow, user_id, value, NOW, safety, "Europe/London")
 
 
 async def test_gentle_option_absolute_threshold_without_history(db: Database) -> None:

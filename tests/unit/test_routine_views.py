@@ -11,6 +11,7 @@ from bot.domain.routine_machine import initial_state, transition
 from bot.ui.callbacks import unpack
 from bot.ui.callbacks_routine import RoutineAction, RoutineExisting
 from bot.views import routine as views
+from bot.views.numbers import format_points, format_rating
 
 CONTENT = load_content(DEFAULT_CONTENT_DIR)
 PIGEON = CONTENT.routine("pigeon")
@@ -64,8 +65,10 @@ def test_closing_texts_and_values() -> None:
     assert "about the same" in views.closing(CONTENT, 5, 5).text
     assert "1.5 points stiffer" in views.closing(CONTENT, 3, 4.5).text
     assert "Rate before and after" in views.closing(CONTENT, None, 4).text
-    assert views.format_value(7.0) == "7"
-    assert views.format_value(7.5) == "7.5"
+    assert format_rating(7.0) == "7"
+    assert format_rating(7.5) == "7.5"
+    assert format_points(2.04) == "2"
+    assert format_points(1.25) == "1.2"
 
 
 def test_callback_data_fits_and_round_trips() -> None:

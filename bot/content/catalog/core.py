@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # Describing when the next reminder comes.
     "when.today": ("time",),
     "when.tomorrow": ("time",),
-    "when.date": ("weekday", "date", "time"),
+    "when.date": ("day", "time"),
     "when.none": (),
     # Onboarding (/start).
     "onboarding.greeting": ("name",),
@@ -74,6 +74,5 @@ SAMPLES: dict[str, str] = {
     "next_when": "tomorrow at 07:15",
     "status": "active",
     "until": "Mon 30 Nov",
-    "weekday": "Monday",
     "date": "30 Nov",
 }

@@ -34,7 +34,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "pause.ask": (),
     "pause.done": ("until", "next_when"),
     "pause.done_indefinitely": (),
-    "pause.invalid": (),
+    "pause.invalid": ("max_days",),
     "resume.done": ("next_when",),
     "resume.not_paused": ("next_when",),
     "stop.done": (),
@@ -45,4 +45,4 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "settings.snooze_set": ("minutes", "next_when"),
 }
 
-SAMPLES: dict[str, str] = {"minutes": "5", "count": "3", "reason": "travelling", "days": "3"}
+SAMPLES: dict[str, str] = {"minutes": "5", "count": "3", "reason": "travelling", "days": "3", "max_days": "90"}

@@ -1,0 +1,53 @@
+"""Rendering what every flow may need to say: the shared refusals (a stale button, "set up first"), help, and the
+replies to the unexpected (unknown commands, media, unreadable text, errors)."""
+
+from __future__ import annotations
+
+from bot.content.loader import Content
+from bot.ui.message import OutgoingMessage, Reply
+
+
+def stale_button(content: Content) -> Reply:
+    """A button that no longer applies (an earlier step, someone else's, forged): nothing changed."""
+    return Reply(toast=content.texts.render("common.stale_button"))
+
+
+def not_started(content: Content) -> Reply:
+    """The user has not set up the bot yet (a tap on an old button is answered too)."""
+    text = content.texts.render("common.not_started")
+    return Reply(messages=(OutgoingMessage(text),))
+
+
+def help_text(content: Content, *, coach: bool) -> OutgoingMessage:
+    text = content.texts.render("help.text")
+    if coach:
+        text += "\n\n" + content.texts.render("help.admin")
+    return OutgoingMessage(text)
+
+
+def unknown_command(content: Content, typed: str) -> OutgoingMessage:
+    command = (typed or "/").split()[0].split("@")[0][:32]
+    return OutgoingMessage(content.texts.render("common.unknown_command", command=command))
+
+
+def unsupported_message(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("common.unsupported_message"))
+
+
+def unknown_text(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("common.unknown_text"))
+
+
+def too_long(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("common.too_long"))
+
+
+def private_only(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("common.private_only"))
+
+
+def failed(content: Content, *, tapped: bool) -> Reply:
+    """Something went wrong on the bot's side while handling the update: an alert on a tapped button, else a
+    message."""
+    text = content.texts.render("common.error")
+    return Reply(toast=text, alert=True) if tapped else Reply(messages=(OutgoingMessage(text),))
