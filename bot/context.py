@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.content.loader import Content
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock
-from bot.services.user_scope import UserScope, load_scope, scope_of
+from bot.services.user_scope import UserScope, load_scope
 from bot.telegram_io.sender import ReplyTarget, Sender
 from bot.ui.message import OutgoingMessage, Reply
 
@@ -79,17 +79,6 @@ class AppContext:
                 now=self.clock.now(),
                 default_timezone=self.settings.default_timezone,
             )
-
-    def anonymous_scope(self, user_id: int, chat_id: int) -> UserScope:
-        """The scope of somebody the bot does not know (or cannot look up): default zone and texts."""
-        return scope_of(
-            None,
-            user_id=user_id,
-            chat_id=chat_id,
-            content=self.content_for(user_id),
-            now=self.clock.now(),
-            default_timezone=self.settings.default_timezone,
-        )
 
 
 def app_context_of(application: AnyApplication) -> AppContext:

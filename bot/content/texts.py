@@ -37,10 +37,6 @@ class Texts:
         safe = {name: html.escape(str(value), quote=False) for name, value in values.items()}
         return template.format_map(safe)
 
-    def render_markup(self, key: str, /, **values: object) -> str:
-        """Like `render`, but the values are trusted HTML fragments built from other texts."""
-        return self._templates[key].format_map({name: str(value) for name, value in values.items()})
-
     def raw(self, key: str) -> str:
         return self._templates[key]
 

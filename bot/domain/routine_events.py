@@ -90,4 +90,3 @@ class Restore:
 
 
 Event = Begin | Done | Skip | Pause | Resume | Stop | TimerFired | AfterRating | TighterSide | Restore
-SeqEvent = Done | Skip | Pause | Resume | Stop

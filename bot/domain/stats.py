@@ -150,12 +150,6 @@ def skip_reason_counts(records: Iterable[DayRecord], since: date | None = None) 
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def median_before(sessions: Iterable[SessionRecord], today: date, days: int = 14) -> float | None:
-    """Median before-rating over the last `days` days; None without data."""
-    values = [s.before for s in _last_days(sessions, today, days) if s.before is not None]
-    return statistics.median(values) if values else None
-
-
 def rolling_average(points: list[tuple[date, float]], window_days: int = 7) -> list[tuple[date, float]]:
     """For each date that has data, the mean of all points within the `window_days` calendar days ending then.
 

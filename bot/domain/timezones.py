@@ -44,19 +44,6 @@ class UnknownTimezone(ValueError):
     """The name is neither an IANA zone nor a ``UTC±HH:MM`` fixed-offset name."""
 
 
-#: Zones offered as one-tap buttons, in this order.
-COMMON_TIMEZONES: tuple[str, ...] = (
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Chicago",
-    "America/Denver",
-    "America/Los_Angeles",
-    "Asia/Kolkata",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-)
-
 #: Abbreviations that, in everyday use, name one region's clock (including its daylight saving time).
 ABBREVIATION_ZONES: dict[str, str] = {
     "est": "America/New_York",

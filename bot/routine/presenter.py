@@ -17,19 +17,6 @@ from bot.views import routine as views
 if TYPE_CHECKING:
     from bot.context import AppContext
 
-_ANSWERS = {
-    OutcomeKind.STALE: "routine.stale_step",
-    OutcomeKind.OVER: "routine.session_over",
-    OutcomeKind.NOT_FOUND: "common.stale_button",
-    OutcomeKind.IGNORED: "routine.not_now",
-}
-
-
-def toast(content: Content, outcome: Outcome) -> str | None:
-    """The short answer on the tapped button (None: just stop the spinner)."""
-    key = _ANSWERS.get(outcome.kind)
-    return content.texts.render(key) if key else None
-
 
 async def ask_to_continue(app: AppContext, pending: PendingTimer) -> None:
     async with app.db.unit_of_work(read_only=True) as uow:

@@ -28,6 +28,7 @@ from bot.routine import presenter
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import starting, walking
 from bot.services.routine.outcome import Outcome, Pacing, PendingTimer, RoutineEnv, TimerPlan
+from bot.views import routine as views
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -76,7 +77,7 @@ class RoutineRuntime:
             async with app.db.unit_of_work() as uow:
                 outcome = await work(uow, self.env())
             if query_id is not None:
-                await app.sender.answer(query_id, presenter.toast(app.content, outcome))
+                await app.sender.answer(query_id, views.tap_answer(app.content, outcome.kind))
             await presenter.present(app, self.timers, outcome)
         return outcome
 

@@ -133,9 +133,6 @@ class Sender:
             raise RecipientBlocked(chat_id) from exc
         return sent.message_id
 
-    async def send_all(self, chat_id: int, messages: list[OutgoingMessage]) -> list[int]:
-        return [await self.send(chat_id, message) for message in messages]
-
     async def deliver(self, target: ReplyTarget, reply: Reply) -> list[int]:
         """Show `reply` (see `Reply` for the order); the ids of the messages sent."""
         if target.query_id is not None:

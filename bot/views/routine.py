@@ -27,6 +27,7 @@ from bot.domain.routine_effects import (
 )
 from bot.domain.routine_machine import RoutineState, current_step, walkthrough
 from bot.domain.routine_model import Routine
+from bot.services.routine.outcome import OutcomeKind
 from bot.ui.callbacks_routine import (
     NONE,
     SKIP,
@@ -69,6 +70,20 @@ def _video_row(content: Content, routine: Routine) -> Rows:
     if not routine.video_url:
         return ()
     return ((Button(content.texts.render("buttons.routine_video"), url=routine.video_url),),)
+
+
+_TAP_ANSWERS = {
+    OutcomeKind.STALE: "routine.stale_step",
+    OutcomeKind.OVER: "routine.session_over",
+    OutcomeKind.NOT_FOUND: "common.stale_button",
+    OutcomeKind.IGNORED: "routine.not_now",
+}
+
+
+def tap_answer(content: Content, kind: OutcomeKind) -> str | None:
+    """The short answer on a tapped routine button when nothing moved (None: just stop the spinner)."""
+    key = _TAP_ANSWERS.get(kind)
+    return content.texts.render(key) if key else None
 
 
 # --- before the walkthrough ----------------------------------------------------------------------

@@ -11,7 +11,6 @@ from bot.domain.stats import (
     average_change,
     current_streak,
     days_done_in_week,
-    median_before,
     rolling_average,
     skip_reason_counts,
     streak_days,
@@ -137,14 +136,6 @@ def test_skip_reason_counts() -> None:
     assert list(counts) == ["busy", "pain", "travel"]
     assert skip_reason_counts(records, since=d(-13)) == {"busy": 2, "pain": 1}
     assert skip_reason_counts([]) == {}
-
-
-def test_median_before() -> None:
-    assert median_before([], TODAY) is None
-    sessions = [session(0, 4), session(-1, 6), session(-5, 5), session(-13, 9), session(-14, 0), session(-2)]
-    assert median_before(sessions, TODAY) == 5.5
-    assert median_before(sessions, TODAY, days=2) == 5
-    assert median_before(sessions, TODAY, days=1) == 4
 
 
 def test_rolling_average() -> None:
