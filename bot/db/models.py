@@ -172,7 +172,25 @@ class SkippedDay(Base):
     created_at: Mapped[datetime]
 
 
+class SafetyEvent(Base):
+    """The user reported pain or a warning sign (what kind, when, where); never their words."""
+
+    __tablename__ = "safety_events"
+    __table_args__ = (Index("ix_safety_events_user_id_local_date", "user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # red_flag (urgent care now) | warning (see a clinician) | pain (stop, go gentler)
+    kind: Mapped[str] = mapped_column(String(16))
+    # Where it was reported: hold | routine | reminder | rating | chat
+    context: Mapped[str] = mapped_column(String(16))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("routine_sessions.id", ondelete="SET NULL"))
+    local_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
 ALL_USER_TABLES: tuple[type[Base], ...] = (
+    SafetyEvent,
     Rating,
     RoutineSession,
     ReminderDelivery,
