@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -20,6 +21,8 @@ from telegram.ext import (
 )
 
 from bot.context import app_context
+from bot.db.commits import current_commits
+from bot.db.errors import classify
 from bot.logging_setup import log_failure
 from bot.telegram_io.sender import RecipientBlocked
 from bot.ui.message import OutgoingMessage
@@ -86,8 +89,17 @@ async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await ctx.sender.answer(query.id, ctx.content.texts.render("common.stale_button"))
 
 
+def error_text_key(error: BaseException | None) -> str:
+    """The apology that is true: the input was not stored (the database failed), it was (a commit came before the
+    error), or neither can be said (try again)."""
+    if error is not None and classify(error) is not None:
+        return "common.not_stored"
+    record = current_commits()
+    return "common.error_saved" if record is not None and record.commits else "common.error"
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure without user data, tell the user something went wrong, keep the bot running."""
+    """Log the failure without user data, tell the user truthfully what became of their input, keep running."""
     error = context.error
     ctx = app_context(context)
     if isinstance(error, RecipientBlocked):
@@ -95,16 +107,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
         await mark_blocked(ctx, error.chat_id)
         return
+    if update is None and isinstance(error, NetworkError | TimedOut):
+        return  # polling failed: Telegram is away, and its outage is logged once a minute (TelegramReachability)
     kind = type(update).__name__ if update is not None else "job"
-    if error is not None:
+    # An unavailable database is logged once a minute by its DatabaseHealth, not once per update.
+    if error is not None and not ctx.db.health.record_failure(error):
         log_failure(log, "error while handling %s", error, kind)  # types and stack only: no user data
     if not isinstance(update, Update):
         return
+    text = ctx.content.texts.render(error_text_key(error))
     try:
         if update.callback_query is not None:
-            await ctx.sender.answer(update.callback_query.id, ctx.content.texts.render("common.error"), alert=True)
+            await ctx.sender.answer(update.callback_query.id, text, alert=True)
         elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
-            await ctx.sender.send(update.effective_chat.id, OutgoingMessage(ctx.content.texts.render("common.error")))
+            await ctx.sender.send(update.effective_chat.id, OutgoingMessage(text))
     except Exception as exc:  # the error handler must never raise
         log.warning("could not tell the user about an error: %s", type(exc).__name__)
 

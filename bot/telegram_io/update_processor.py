@@ -1,6 +1,7 @@
 """Updates of different users run concurrently; updates of one user run one after another, in order.
 
 python-telegram-bot's `concurrent_updates` alone would let a user's double tap or two quick messages race.
+Each update is handled inside its own `recording_commits()`, so the error handler knows whether it stored anything.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.db.commits import recording_commits
 
 
 def update_owner(update: object) -> int | None:
@@ -29,6 +32,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        with recording_commits():
+            await self._in_turn(update, coroutine)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         owner = update_owner(update)
         if owner is None:
             await coroutine

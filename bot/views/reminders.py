@@ -36,7 +36,7 @@ def reminder_text(content: Content, claimed: ClaimedReminder, timezone: str | No
     minutes = content.routine(content.coach.default_routine).minutes
     key = "reminder.morning" if claimed.slot == MORNING else "reminder.second"
     text = texts.render(key, minutes=minutes)
-    if claimed.late and claimed.snoozes == 0:
+    if claimed.late:  # late for any reason: the bot, Telegram or the database was away
         local = claimed.due_at.astimezone(resolve_zone(timezone or "UTC"))
         text += "\n\n" + texts.render("reminder.late_note", time=format_time_of_day(local.time()))
     return text
