@@ -1,7 +1,8 @@
 """`build_application(settings)`: the one factory that wires the bot together. Importing it does nothing.
 
-Start-up (`post_init`) brings the schema up to date, registers the command menu and starts the components
-that rebuild their in-memory state from the database (the reminder dispatcher, routine timers).
+Start-up (`post_init`) checks the database (the right file, the schema up to date, writable: `bot.db.startup`),
+registers the command menu and starts the components: the database watcher, and those that rebuild their
+in-memory state from the database (the reminder dispatcher, routine timers).
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import CONTEXT_KEY, AppContext
-from bot.db.migrate import upgrade_database
+from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
+from bot.db.watcher import DatabaseWatcher
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
 from bot.handlers.reminders import send_reminder
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.routine.timers import RoutineTimers
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
 
@@ -37,8 +40,10 @@ MENU_COMMANDS = (
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
-def _request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
-    return AiohttpRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
+def _request(settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability) -> BaseRequest:
+    return AiohttpRequest(
+        connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0, reachability=reachability
+    )
 
 
 def build_application(
@@ -53,14 +58,22 @@ def build_application(
     token = settings.require_token()
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
+    reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         # A connection for each update that may run at once (PTB's own default pool size), plus the reminder senders.
-        .request(_request(settings, pool=UPDATE_CONCURRENCY + settings.send_concurrency, read_timeout=10.0))
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0))
+        .request(
+            _request(
+                settings,
+                pool=UPDATE_CONCURRENCY + settings.send_concurrency,
+                read_timeout=10.0,
+                reachability=reachability,
+            )
+        )
+        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability))
         .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init)
@@ -74,7 +87,8 @@ def build_application(
         clock=clock if clock is not None else SystemClock(),
         sender=Sender(application.bot),
     )
-    ctx.components.append(ReminderDispatcher(ctx, send_reminder))
+    ctx.components.append(DatabaseWatcher(ctx.db, settings.database_check_seconds))
+    ctx.components.append(ReminderDispatcher(ctx, send_reminder, reachability))
     ctx.options["migrate"] = migrate
     ctx.options["start_components"] = start_components
     ctx.components.append(RoutineTimers(ctx))
@@ -85,8 +99,7 @@ def build_application(
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ctx: AppContext = application.bot_data[CONTEXT_KEY]
-    if ctx.options.get("migrate", True):
-        await upgrade_database(ctx.db)
+    await prepare_database(ctx.db, migrate=ctx.options.get("migrate", True))
     texts = ctx.content.texts
     await application.bot.set_my_commands(
         [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS]
