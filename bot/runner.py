@@ -71,6 +71,7 @@ async def serving_webhook(
             webhook_url=webhook_url,
             secret_token=secret_token,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,  # Telegram away at start: setWebhook is retried (with backoff) until it answers
         )
 
     async with running_application(application, start_webhook) as started:
@@ -109,5 +110,7 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
     else:
         # From a job, `stop_running` ends `run_polling` the graceful way (updates in hand are answered first).
         _context(application).db.health.on_lost(application.stop_running)
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        # Telegram away at start: getMe and deleteWebhook are retried (backoff up to 30 s) until it answers, rather
+        # than the process exiting.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return _context(application).db.health.exit_code or 0
