@@ -2,8 +2,8 @@
 
 Repositories take the session and never commit; leaving the `async with` block commits, an exception rolls back.
 Every unit of work first asks the database's `DatabaseHealth` whether it may be used at all (not once its file was
-deleted or it turned read-only), reports a success to it, and notes a commit for the update being handled
-(`bot.db.commits`), so an error reply can say whether the user's input was stored.
+deleted or it turned read-only); a read-write one reports its commit to it and notes it for the update being
+handled (`bot.db.commits`), so an error reply can say whether the user's input was stored.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 await session.commit()
-                self._health.record_success()
-                if not self._read_only:
+                if not self._read_only:  # only a write proves the database usable again (reads work on a full disk)
+                    self._health.record_success()
                     note_commit()
             else:
                 await session.rollback()
