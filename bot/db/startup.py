@@ -13,11 +13,13 @@ Anything that stops the start is a `DatabaseRefused` with one line to print; `st
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 from sqlalchemy import text
 
 from bot.db.errors import classify
-from bot.db.location import DatabaseRefused, holds_schema, refuse_new_database, sqlite_location
+from bot.db.location import DatabaseRefused, SqliteLocation, holds_schema, refuse_new_database, sqlite_location
 from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
 
@@ -41,8 +43,8 @@ async def _postgres_schema_missing(database: Database) -> bool:
 async def prepare_database(database: Database, *, migrate: bool = True) -> None:
     """Check, migrate and prove the database writable; `DatabaseRefused` if the bot must not start on it."""
     where = database.health.description
+    location = sqlite_location(database.url) if database.is_sqlite else None
     try:
-        location = sqlite_location(database.url) if database.is_sqlite else None
         if location is not None:
             existing = location.path.exists() and location.path.stat().st_size > 0
             has_schema = holds_schema(location.path, immutable=False) if existing else False
@@ -65,7 +67,17 @@ async def prepare_database(database: Database, *, migrate: bool = True) -> None:
         failure = classify(exc)
         if failure is None or not failure.unavailable:
             raise
-        raise DatabaseRefused(
-            f"cannot use the database {where} ({failure.kind}): check that it is reachable, that the service user "
-            f"may write the file and its directory, and that the disk is not full or mounted read-only."
-        ) from None
+        blocked = _not_writable(location) if location is not None else []
+        if blocked:
+            advice = "not writable for this process: " + ", ".join(str(p) for p in blocked)
+        else:
+            advice = "check that it is reachable, that the disk is not full and not mounted read-only"
+        raise DatabaseRefused(f"cannot use the database {where} ({failure.kind}): {advice}.") from None
+
+
+def _not_writable(location: SqliteLocation) -> list[Path]:
+    """The database file, its `-wal` and `-shm` (SQLite creates them with the file's permissions, so a file once
+    read-only leaves read-only companions behind) and its directory, where this process may not write."""
+    path = location.path
+    candidates = [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")), path.parent]
+    return [p for p in candidates if p.exists() and not os.access(p, os.W_OK)]

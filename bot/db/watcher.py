@@ -14,7 +14,9 @@ all further use, logs it once and tells the runner, which exits with `EXIT_DATAB
 
 A deleted or replaced file still holds the bot's data, readable through the watcher's open connection: before it
 stops, the watcher copies it (SQLite's online backup) next to it as `<name>.rescued-<UTC time>`, and the log says how
-to put it back. Start-up then refuses to create a new empty database while that copy is there.
+to put it back. After a deletion it also removes the `-wal` and `-shm` files left at the path: they belong to the
+deleted file (their content is in the copy) and SQLite would replay them into the next file there. Start-up then
+refuses to create a new empty database while the copy is there.
 """
 
 from __future__ import annotations
@@ -133,6 +135,7 @@ class DatabaseWatcher:
             if rescued is None:
                 advice = "Its data could not be saved (see above); restore the newest backup."
             elif loss.reason == "was deleted":
+                self._remove_stale_companions()
                 advice = (
                     f"The data it held until now was saved to {rescued}: to go on with it, move that file to "
                     f"{self.path}. Until then the bot will not start (it will not create an empty database there)."
@@ -143,6 +146,14 @@ class DatabaseWatcher:
                     f"new file at {self.path}."
                 )
         health.mark_lost(loss.reason, advice)
+
+    def _remove_stale_companions(self) -> None:
+        """The deleted database's `-wal` and `-shm` (now in the rescued copy) would be replayed into whatever file
+        comes next at the path: remove them."""
+        assert self.path is not None
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                self.path.with_name(self.path.name + suffix).unlink()
 
     def _rescue(self) -> Path | None:
         """Copy the database as the watcher's open connection sees it (the file the bot started with)."""

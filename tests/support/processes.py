@@ -96,13 +96,21 @@ class BotProcess:
     """`python -m bot run` with its settings in the environment; one instance may be started several times."""
 
     def __init__(
-        self, database: Path, api_url: str, token: str, workdir: Path, *, user: str | None = None, **settings: str
+        self,
+        database: Path,
+        api_url: str,
+        token: str,
+        workdir: Path,
+        *,
+        wrapper: Sequence[str] = (),
+        **settings: str,
     ) -> None:
-        """`user`: run as this (unprivileged) user; `settings` override the environment (DATABASE_URL too)."""
+        """`wrapper`: a command that runs the bot (e.g. `setpriv ...`); `settings` override the environment
+        (DATABASE_URL too)."""
         self.database = database
         self.log_path = workdir / "bot.log"
         self.workdir = workdir
-        self.user = user
+        self.wrapper = list(wrapper)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "LOG_LEVEL"))},
             "PYTHONPATH": str(ROOT),
@@ -123,16 +131,9 @@ class BotProcess:
         with self.log_path.open("ab") as log:
             log.write(f"----- start {self.starts}\n".encode())
             log.flush()
+            command = [*self.wrapper, sys.executable, "-m", "bot", "run"]
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                stdout=log,
-                stderr=log,
-                cwd=self.workdir,
-                env=self.env,
-                user=self.user,
+                *command, stdout=log, stderr=log, cwd=self.workdir, env=self.env
             )
         return offset
 
