@@ -45,7 +45,9 @@ def describe_failure(exc: BaseException) -> str:
         frames = "".join(traceback.format_tb(current.__traceback__))
         name = f"{type(current).__module__}.{type(current).__qualname__}{_error_code(current)}"
         parts.append(f"{name} (message not logged)\n{frames}")
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        orig = getattr(current, "orig", None)  # a SQLAlchemy error's driver error, when not chained as its cause
+        chained = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        current = chained or (orig if isinstance(orig, BaseException) else None)
     return "Traceback, most recent exception first:\n" + "caused by ".join(parts)
 
 
