@@ -86,7 +86,8 @@ class ReminderDispatcher:
     ) -> None:
         self.ctx = ctx
         self._send_reminder = send_reminder
-        self._reachability = reachability if reachability is not None else TelegramReachability()
+        # Whether Telegram answers (also for a readiness check): shared with every Bot API request of the application.
+        self.reachability = reachability if reachability is not None else TelegramReachability()
         self._interrupted = False  # a write had to wait for the database since the fan-out (re)started
         self._pacer = RatePacer(ctx.settings.broadcast_per_second)
         self._lock = asyncio.Lock()
@@ -155,7 +156,7 @@ class ReminderDispatcher:
         sent = missed = 0
         try:
             while not self._should_stop():
-                reachable = self._reachability.reachable
+                reachable = self.reachability.reachable
                 if not reachable and await self._probe():
                     reachable, self._interrupted = True, True
                 now = fixed_now or self.ctx.clock.now()
@@ -190,7 +191,7 @@ class ReminderDispatcher:
             await self.ctx.sender.bot.get_me()
         except TelegramError:
             return False
-        return self._reachability.reachable
+        return self.reachability.reachable
 
     async def _write(self, write: Callable[[AsyncConnection], Awaitable[None]]) -> bool:
         """Run one bookkeeping write, retrying with backoff while the database is unavailable (sending waits
@@ -254,7 +255,7 @@ class ReminderDispatcher:
                 not queue.empty()
                 and not self._should_stop()
                 and time.monotonic() < send_until
-                and self._reachability.reachable
+                and self.reachability.reachable
             )
 
         async def worker() -> None:
@@ -311,7 +312,7 @@ class ReminderDispatcher:
                 return Outcome(claimed.delivery_id, claimed.user_id, "failed")
             except (TimedOut, NetworkError) as exc:
                 # While Telegram is unreachable its outage is logged once a minute instead (TelegramReachability).
-                level = logging.INFO if self._reachability.reachable else logging.DEBUG
+                level = logging.INFO if self.reachability.reachable else logging.DEBUG
                 log.log(level, "reminder send failed (%s); it is retried with backoff", type(exc).__name__)
                 return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
             return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
