@@ -42,6 +42,7 @@ from bot.context import AppContext
 from bot.logging_setup import log_failure
 from bot.reminders.pacing import Paced, RatePacer
 from bot.reminders.queue import (
+    Claim,
     ClaimedReminder,
     Outcome,
     claim_ready,
@@ -154,6 +155,7 @@ class ReminderDispatcher:
             if handled == 0:
                 break
         sent = missed = 0
+        expire = True  # at the start of a fan-out and after an interruption: claims see only what they fetch
         try:
             while not self._should_stop():
                 reachable = self.reachability.reachable
@@ -161,16 +163,19 @@ class ReminderDispatcher:
                     reachable, self._interrupted = True, True
                 now = fixed_now or self.ctx.clock.now()
                 if self._interrupted:  # Telegram or the database was away: the fan-out starts again from here
-                    late_before, self._interrupted = now - late_after, False
+                    late_before, self._interrupted, expire = now - late_after, False, True
                 async with self.ctx.db.unit_of_work() as uow:
-                    missed += await expire_overdue(uow.session, now, catch_up=catch_up)
+                    if expire:
+                        missed += await expire_overdue(uow.session, now, catch_up=catch_up)
+                        expire = False
                     batch = (
                         await claim_ready(
                             uow.session, now, lease=lease, catch_up=catch_up, limit=CLAIM_BATCH, late_before=late_before
                         )
                         if reachable
-                        else []
+                        else Claim()
                     )
+                missed += batch.missed
                 # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
                 send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
                 if not batch:

@@ -136,6 +136,12 @@ async def materialize_due(
     return len(rows)
 
 
+class Claim(list[ClaimedReminder]):
+    """What `claim_ready` leased, plus how many it recorded as missed on the way (too late to send)."""
+
+    missed: int = 0
+
+
 async def expire_overdue(session: AsyncSession, now: datetime, *, catch_up: timedelta) -> int:
     """Record as missed every pending delivery more than `catch_up` past its time (not while another process holds
     it); how many."""
@@ -163,7 +169,7 @@ async def claim_ready(
     catch_up: timedelta,
     limit: int,
     late_before: datetime | None = None,
-) -> list[ClaimedReminder]:
+) -> Claim:
     """Lease up to `limit` pending deliveries whose time has come; too-late ones become "missed" instead.
 
     A reminder meant for before `late_before` is marked late (default: `LATE_AFTER` before `now`). The dispatcher
@@ -199,7 +205,7 @@ async def claim_ready(
     if _is_postgres(session):
         statement = statement.with_for_update(of=ReminderDelivery, skip_locked=True)
     rows = (await session.execute(statement)).all()
-    claimed: list[ClaimedReminder] = []
+    claimed = Claim()
     missed: list[int] = []
     cancelled: list[int] = []
     for row in rows:
@@ -245,6 +251,7 @@ async def claim_ready(
             .values(lease_until=now + lease, attempts=ReminderDelivery.attempts + 1)
             .execution_options(synchronize_session=False)
         )
+    claimed.missed = len(missed)
     for ids, status_value in ((missed, "missed"), (cancelled, "cancelled")):
         if ids:
             await session.execute(

@@ -105,7 +105,8 @@ class RoutineTimers:
         try:
             await self.sweep()
         except Exception as exc:
-            log_failure(log, "routine timer sweep failed", exc)
+            if not self._ctx.db.health.record_failure(exc):  # an unavailable database: logged once a minute there
+                log_failure(log, "routine timer sweep failed", exc)
 
     async def stop(self) -> None:
         self._stopping = True
@@ -145,7 +146,8 @@ class RoutineTimers:
         try:
             await flow.on_timer(self._ctx, job.data)
         except Exception as exc:  # a timer must never take the bot down; the user can tap on
-            log_failure(log, "routine timer of session %s failed", exc, job.data.session_id)
+            if not self._ctx.db.health.record_failure(exc):
+                log_failure(log, "routine timer of session %s failed", exc, job.data.session_id)
 
 
 def routine_timers(ctx: AppContext) -> RoutineTimers:
