@@ -4,7 +4,8 @@ once per request.
 
 Real processes: the stand-in (`python -m bot.standin`) is stopped (its port refuses connections) and started again on
 the same port; the bot (`python -m bot run`) runs with short settings so the whole story takes seconds: retries after
-0.3 s doubling up to 1 s (the old five-attempt schedule was over in about 3 s), a late note after 3 s.
+0.3 s doubling up to 1 s (the old five-attempt schedule was over in about 3 s), a late note after 3 s, and
+an outage of 10 s.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only, pytest.mark.timeout(180
 
 USERS = 100
 FIRST_ID = 300_000
-OUTAGE_SECONDS = 12.0
+OUTAGE_SECONDS = 10.0
 LATE_NOTE = "sorry it comes late"
 
 
@@ -95,7 +96,7 @@ async def test_telegram_away_longer_than_the_retry_schedule_delays_every_reminde
     bot = bot_process(database, telegram, tmp_path)
     try:
         await start_polling_bot(bot, telegram)
-        await telegram.stop()  # Telegram is away: every connection is refused
+        await telegram.stop(abruptly=True)  # Telegram is away: every connection is refused
         away = bot.log_path.stat().st_size
         fall_due_now(database)
         await asyncio.sleep(OUTAGE_SECONDS)
@@ -118,7 +119,7 @@ async def test_telegram_away_longer_than_the_retry_schedule_delays_every_reminde
     stats = await telegram.remote.stats()
     assert stats["status_counts"].get("429", 0) == 0, "the catch-up was paced: no flood control"
     assert statuses(database) == {"sent": USERS}
-    # The log: the outage once (and once a minute, which 12 s never reach), not a line per request or reminder.
+    # The log: the outage once (and once a minute, which 10 s never reach), not a line per request or reminder.
     lines = outage_lines(during)
     assert sum("Telegram Bot API is unavailable" in line for line in lines) == 1, during
     assert len(lines) <= 5, during
@@ -139,7 +140,7 @@ async def test_telegram_away_longer_than_catch_up_records_missed_in_one_line_per
     bot = bot_process(database, telegram, tmp_path, CATCH_UP_HOURS="0.002")  # 7.2 s
     try:
         await start_polling_bot(bot, telegram)
-        await telegram.stop()
+        await telegram.stop(abruptly=True)
         away = bot.log_path.stat().st_size
         fall_due_now(database)
 

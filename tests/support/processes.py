@@ -71,11 +71,12 @@ class StandInProcess:
         self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
         self.remote = RemoteStandIn(self.url)
 
-    async def stop(self) -> None:
-        """SIGTERM and wait: from now on the bot's connections are refused."""
+    async def stop(self, *, abruptly: bool = False) -> None:
+        """SIGTERM (or SIGKILL: gone at once, without finishing a long poll) and wait: from now on the bot's
+        connections are refused."""
         await self.remote.close()
         if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGTERM)
+            self._process.send_signal(signal.SIGKILL if abruptly else signal.SIGTERM)
             try:
                 await asyncio.wait_for(self._process.wait(), 10)
             except TimeoutError:
