@@ -67,7 +67,8 @@ def transport_patch(transport: str) -> Iterator[None]:
         return
     original = bot_app._request
 
-    def httpx_request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
+    def httpx_request(settings: Settings, *, pool: int, read_timeout: float, **_reporting: object) -> BaseRequest:
+        # HTTPXRequest reports to no TelegramReachability: the usual approach has none.
         return HTTPXRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
 
     bot_app._request = httpx_request

@@ -1,7 +1,8 @@
 """`build_application(settings)`: the one factory that wires the bot together. Importing it does nothing.
 
-Start-up (`post_init`) brings the schema up to date, registers the command menu and starts the components
-that rebuild their in-memory state from the database (the reminder dispatcher, routine timers).
+Start-up (`post_init`) checks the database (the right file, the schema up to date, writable: `bot.db.startup`),
+registers the command menu and starts the components: the database watcher, and those that rebuild their
+in-memory state from the database (the reminder dispatcher, routine timers).
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import APP_KEY, AppContext, BotContext, StartUp, app_context_of
-from bot.db.migrate import upgrade_database
+from bot.db.commits import recording_commits
+from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.health.database_watcher import DatabaseWatcher
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
 
@@ -37,8 +41,10 @@ MENU_COMMANDS = (
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
-def _request(settings: Settings, *, pool: int, read_timeout: float) -> BaseRequest:
-    return AiohttpRequest(connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0)
+def _request(settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability) -> BaseRequest:
+    return AiohttpRequest(
+        connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0, reachability=reachability
+    )
 
 
 def build_application(
@@ -53,15 +59,23 @@ def build_application(
     token = settings.require_token()
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
+    reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
         # A connection for each update that may run at once (PTB's own default pool size), plus the reminder senders.
-        .request(_request(settings, pool=UPDATE_CONCURRENCY + settings.send_concurrency, read_timeout=10.0))
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0))
-        .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY))
+        .request(
+            _request(
+                settings,
+                pool=UPDATE_CONCURRENCY + settings.send_concurrency,
+                read_timeout=10.0,
+                reachability=reachability,
+            )
+        )
+        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability))
+        .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init)
@@ -77,7 +91,8 @@ def build_application(
         sender=sender,
         startup=StartUp(migrate=migrate, start_components=start_components),
     )
-    ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone))
+    ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
+    ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
     ctx.routine = RoutineRuntime(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
@@ -86,8 +101,7 @@ def build_application(
 
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ctx = app_context_of(application)
-    if ctx.startup.migrate:
-        await upgrade_database(ctx.db)
+    await prepare_database(ctx.db, migrate=ctx.startup.migrate)
     texts = ctx.content.texts
     await application.bot.set_my_commands(
         [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS]

@@ -52,9 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
-            from bot.runner import run_bot
-
-            return run_bot(load_settings(), webhook_url=args.webhook, listen=args.listen, port=args.port)
+            return _run(args)
         if args.command == "preview":
             from bot.preview.main import run_preview
 
@@ -71,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _content_check(args.dir)
     except SettingsError as exc:
         return _fail(str(exc))
+
     except ContentError as exc:
         print("stretchbot: content problems:", file=sys.stderr)
         for problem in exc.problems:
@@ -80,6 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     parser.print_help()
     return 0 if args.command is None else 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.db.health import EXIT_DATABASE_REFUSED
+    from bot.db.location import DatabaseRefused
+    from bot.runner import run_bot
+
+    try:
+        return run_bot(load_settings(), webhook_url=args.webhook, listen=args.listen, port=args.port)
+    except DatabaseRefused as exc:  # one line, no traceback: it says what to fix
+        print(f"stretchbot: refusing to start: {exc}", file=sys.stderr)
+        return EXIT_DATABASE_REFUSED
 
 
 def _db_upgrade() -> int:
@@ -96,7 +107,9 @@ def _db_upgrade() -> int:
             await database.dispose()
 
     asyncio.run(upgrade())
-    print("database is up to date")
+    from bot.db.engine import database_description
+
+    print(f"database {database_description(settings.database_url)} is up to date")
     return 0
 
 

@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     broadcast_per_second: float = Field(default=29.0, gt=0, le=1000)
     # How long a claimed reminder belongs to one instance; after a crash, others send it once this has passed.
     reminder_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    # A reminder whose send failed (Telegram unreachable, 5xx, a time-out) is tried again after this, then after twice
+    # as long each time, up to the ceiling; never given up before it is CATCH_UP_HOURS old.
+    send_retry_seconds: float = Field(default=30.0, gt=0, le=3600)
+    send_retry_max_seconds: float = Field(default=300.0, gt=0, le=86400)
+    # A reminder that goes out more than this after its time says that it comes late, and why not.
+    late_note_minutes: float = Field(default=5.0, ge=0, le=120)
+    # How often the database is checked: still the file the bot started with, and writable (at most a minute).
+    database_check_seconds: float = Field(default=15.0, gt=0, le=60)
 
     @field_validator("telegram_api_url")
     @classmethod

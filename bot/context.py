@@ -23,6 +23,7 @@ from bot.telegram_io.sender import ReplyTarget, Sender
 from bot.ui.message import OutgoingMessage, Reply
 
 if TYPE_CHECKING:
+    from bot.health.database_watcher import DatabaseWatcher
     from bot.reminders.dispatcher import ReminderDispatcher
     from bot.routine.runtime import RoutineRuntime
 
@@ -56,12 +57,14 @@ class AppContext:
     sender: Sender
     startup: StartUp = field(default_factory=StartUp)
     # Set by `build_application` right after this context is made (they take it as their environment).
+    watcher: DatabaseWatcher = field(init=False)
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)
 
     @property
     def components(self) -> list[Component]:
-        return [self.dispatcher, self.routine]
+        """Started in this order after the schema is up to date, stopped in reverse."""
+        return [self.watcher, self.dispatcher, self.routine]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""

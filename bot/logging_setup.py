@@ -28,16 +28,26 @@ _QUIET_LOGGERS = {
 }
 
 
+def _error_code(exc: BaseException) -> str:
+    """A database error's code, safe to log: SQLite's error name (SQLITE_FULL), PostgreSQL's SQLSTATE (57P01)."""
+    code = getattr(exc, "sqlite_errorname", None) or getattr(exc, "sqlstate", None)
+    return f" [{code}]" if isinstance(code, str) and code.replace("_", "").isalnum() and len(code) <= 40 else ""
+
+
 def describe_failure(exc: BaseException) -> str:
-    """`exc` and its causes as type names and stack frames (file, line, function, source line), no messages."""
+    """`exc` and its causes as type names (with a database error's code) and stack frames (file, line, function,
+    source line), no messages."""
     parts: list[str] = []
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         frames = "".join(traceback.format_tb(current.__traceback__))
-        parts.append(f"{type(current).__module__}.{type(current).__qualname__} (message not logged)\n{frames}")
-        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        name = f"{type(current).__module__}.{type(current).__qualname__}{_error_code(current)}"
+        parts.append(f"{name} (message not logged)\n{frames}")
+        orig = getattr(current, "orig", None)  # a SQLAlchemy error's driver error, when not chained as its cause
+        chained = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+        current = chained or (orig if isinstance(orig, BaseException) else None)
     return "Traceback, most recent exception first:\n" + "caused by ".join(parts)
 
 

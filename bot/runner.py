@@ -7,6 +7,10 @@ one differs per instance, and the last instance to start would win `setWebhook`)
 
 `serving_webhook` is the whole start-up/shut-down path, usable inside a running event loop (tests drive it the
 same way `stretchbot run --webhook` does).
+
+If the database is lost while the bot runs (its file deleted or replaced, or read-only:
+`bot.health.database_watcher`), the bot stops gracefully and `run_bot` returns `EXIT_DATABASE_LOST` (4), so the
+service manager restarts it loudly.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from telegram.ext import Application, Updater
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.context import app_context_of
 from bot.event_loop import use_fastest_event_loop
 from bot.heap import settling_heap_after
 from bot.lifecycle import running_application
@@ -67,6 +72,7 @@ async def serving_webhook(
             webhook_url=webhook_url,
             secret_token=secret_token,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,  # Telegram away at start: setWebhook is retried (with backoff) until it answers
         )
 
     async with running_application(application, start_webhook) as started:
@@ -80,12 +86,15 @@ async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secre
     for sig in (signal.SIGTERM, signal.SIGINT):
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    app_context_of(application).db.health.on_lost(stop.set)
     async with serving_webhook(application, webhook_url=webhook_url, secret_token=secret, listen=listen, port=port):
         await stop.wait()
         log.info("stopping")
 
 
 def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
+    """Run until SIGTERM/SIGINT (0) or until the database is lost (`EXIT_DATABASE_LOST`). A database the bot must
+    not start on raises `DatabaseRefused` (the CLI exits with `EXIT_DATABASE_REFUSED`)."""
     configure_logging(settings.log_level)
     application = build_application(settings)  # a missing token or bad setting stops here, in one clear line
     log.info("event loop: %s", use_fastest_event_loop())
@@ -94,5 +103,9 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
         secret = webhook_secret(settings)
         asyncio.run(_serve_webhook(application, webhook_url=webhook_url, secret=secret, listen=listen, port=port))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
+        # From a job, `stop_running` ends `run_polling` the graceful way (updates in hand are answered first).
+        app_context_of(application).db.health.on_lost(application.stop_running)
+        # Telegram away at start: getMe and deleteWebhook are retried (backoff up to 30 s) until it answers, rather
+        # than the process exiting.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+    return app_context_of(application).db.health.exit_code or 0

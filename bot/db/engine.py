@@ -34,6 +34,14 @@ def sqlite_file(url: str) -> str:
     return str(Path(database).expanduser().resolve())
 
 
+def database_description(url: str) -> str:
+    """The database for a log line, without a password: an absolute SQLite path, or host:port/database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return sqlite_file(url)
+    return f"{parsed.host or 'localhost'}:{parsed.port or 5432}/{parsed.database or ''}"
+
+
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
     """An async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg)."""
     if url.startswith("sqlite"):

@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
+from telegram.error import NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -20,6 +21,8 @@ from telegram.ext import (
 )
 
 from bot.context import AppContext, BotContext
+from bot.db.commits import current_commits
+from bot.db.errors import classify
 from bot.logging_setup import log_failure
 from bot.services.users import set_blocked, set_unblocked
 from bot.telegram_io.sender import RecipientBlocked, ReplyTarget
@@ -95,15 +98,27 @@ async def _mark_blocked(app: AppContext, chat_id: int) -> None:
             log.info("a user blocked the bot; reminders stopped for them")
 
 
+def what_became_of_the_input(error: BaseException | None) -> views.InputFate:
+    """The apology that is true: the input was not stored (the database failed), it was (a commit came before the
+    error), or neither can be said (try again)."""
+    if error is not None and classify(error) is not None:
+        return "not_stored"
+    record = current_commits()
+    return "saved" if record is not None and record.commits else "unknown"
+
+
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the failure without user data, tell the user something went wrong, keep the bot running."""
+    """Log the failure without user data, tell the user truthfully what became of their input, keep running."""
     error = context.error
     app = context.app
     if isinstance(error, RecipientBlocked):
         await _mark_blocked(app, error.chat_id)
         return
+    if update is None and isinstance(error, NetworkError | TimedOut):
+        return  # polling failed: Telegram is away, and its outage is logged once a minute (TelegramReachability)
     kind = type(update).__name__ if update is not None else "job"
-    if error is not None:
+    # An unavailable database is logged once a minute by its DatabaseHealth, not once per update.
+    if error is not None and not app.db.health.record_failure(error):
         log_failure(log, "error while handling %s", error, kind)  # types and stack only: no user data
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -112,7 +127,8 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     try:
         target = ReplyTarget(update.effective_chat.id, query.id if query is not None else None)
-        await app.sender.deliver(target, views.failed(app.content, tapped=query is not None))
+        fate = what_became_of_the_input(error)
+        await app.sender.deliver(target, views.failed(app.content, fate, tapped=query is not None))
     except Exception as exc:  # the error handler must never raise
         log.warning("could not tell the user about an error: %s", type(exc).__name__)
 

@@ -10,6 +10,17 @@ sends while its lease still has `lease_margin` to run, so a lease never expires 
 instance dies, its unsent claims wait for their lease to run out and another instance sends them. What it had sent
 but not yet recorded is sent again: at most `RECORD_BATCH + send_concurrency - 1` reminders, because a worker
 starts no new send while RECORD_BATCH outcomes are unrecorded (see docs/guarantees.md).
+
+Outages delay reminders, never drop them:
+- Telegram unreachable (`TelegramReachability` saw several requests in a row fail): sending stops, the claims not
+  yet tried are handed back, and each tick probes with one `getMe` until Telegram answers; then the fan-out goes
+  on, paced as ever. A reminder whose own send failed waits `SEND_RETRY_SECONDS`, doubling up to
+  `SEND_RETRY_MAX_SECONDS`. No number of failures gives a reminder up; only `CATCH_UP_HOURS` does (recorded as
+  missed, one log line per tick).
+- The database unavailable: finished sends stay in memory until their outcomes are written (retried with backoff,
+  sending pauses meanwhile), and unsent claims are handed back once it is back. Nothing is forgotten, so a blip
+  repeats no reminder.
+- Either way, a reminder that goes out more than `LATE_NOTE_MINUTES` after its time because of it says so.
 """
 
 from __future__ import annotations
@@ -23,20 +34,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from sqlalchemy.ext.asyncio import AsyncConnection
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
 from bot.context import AppContext
 from bot.logging_setup import log_failure
 from bot.reminders.pacing import Paced, RatePacer
 from bot.reminders.queue import (
+    Claim,
     ClaimedReminder,
     Outcome,
     claim_ready,
+    expire_overdue,
     materialize_due,
     record_outcomes,
     release_claims,
 )
+from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import RecipientBlocked
 
 log = logging.getLogger(__name__)
@@ -48,7 +63,11 @@ CLAIM_BATCH = 500
 # at most 57 while meeting the 3,000/s target.
 RECORD_BATCH = 50
 RETRY_AFTER_ATTEMPTS = 3  # 429s for one reminder before it waits for its lease instead
-MAX_ATTEMPTS = 5
+# Writing outcomes while the database is away: first retry after this, doubling up to the ceiling.
+WRITE_RETRY_FIRST_SECONDS = 0.2
+WRITE_RETRY_MAX_SECONDS = 5.0
+# Stopping while the database is away: how long finished sends still wait for their outcomes to be written.
+STOP_GRACE_SECONDS = 10.0
 
 # Renders and sends one reminder, returning its message id; every Bot API request it makes (a retry too) runs
 # inside one `paced()` context.
@@ -64,9 +83,14 @@ class ReminderDispatcher:
     """Sends due reminders. `send_reminder(claimed, paced)` renders and sends one, returning its message id
     (`bot.reminders.sending.ReminderSender`)."""
 
-    def __init__(self, ctx: AppContext, send_reminder: RenderReminder) -> None:
+    def __init__(
+        self, ctx: AppContext, send_reminder: RenderReminder, reachability: TelegramReachability | None = None
+    ) -> None:
         self.ctx = ctx
         self._send_reminder = send_reminder
+        # Whether Telegram answers (also for a readiness check): shared with every Bot API request of the application.
+        self.reachability = reachability if reachability is not None else TelegramReachability()
+        self._interrupted = False  # a write had to wait for the database since the fan-out (re)started
         self._pacer = RatePacer(ctx.settings.broadcast_per_second)
         self._lock = asyncio.Lock()
         self._stopping = False
@@ -107,7 +131,8 @@ class ReminderDispatcher:
         try:
             await self.run_once()
         except Exception as exc:
-            log_failure(log, "reminder tick failed; the next tick retries", exc)
+            if not self.ctx.db.health.record_failure(exc):  # an unavailable database is logged once a minute there
+                log_failure(log, "reminder tick failed; the next tick retries", exc)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due at `now` (default: the clock); the number of reminders sent."""
@@ -118,7 +143,11 @@ class ReminderDispatcher:
         settings = self.ctx.settings
         catch_up = timedelta(hours=settings.catch_up_hours)
         lease = timedelta(seconds=settings.reminder_lease_seconds)
+        late_after = timedelta(minutes=settings.late_note_minutes)
         now = fixed_now or self.ctx.clock.now()
+        # Reminders meant for more than `late_after` before the fan-out began waited for something: they say so.
+        late_before = now - late_after
+        self._interrupted = False
         while True:
             async with self.ctx.db.unit_of_work() as uow:
                 handled = await materialize_due(
@@ -126,57 +155,123 @@ class ReminderDispatcher:
                 )
             if handled == 0:
                 break
-        sent = 0
-        while not self._should_stop():
-            now = fixed_now or self.ctx.clock.now()
-            async with self.ctx.db.unit_of_work() as uow:
-                batch = await claim_ready(
-                    uow.session, now, lease=lease, catch_up=catch_up, limit=CLAIM_BATCH, max_attempts=MAX_ATTEMPTS
+        sent = missed = 0
+        expire = True  # at the start of a fan-out and after an interruption: claims see only what they fetch
+        try:
+            while not self._should_stop():
+                reachable = self.reachability.reachable
+                if not reachable and await self._probe():
+                    reachable, self._interrupted = True, True
+                now = fixed_now or self.ctx.clock.now()
+                if self._interrupted:  # Telegram or the database was away: the fan-out starts again from here
+                    late_before, self._interrupted, expire = now - late_after, False, True
+                async with self.ctx.db.unit_of_work() as uow:
+                    if expire:
+                        missed += await expire_overdue(uow.session, now, catch_up=catch_up)
+                        expire = False
+                    batch = (
+                        await claim_ready(
+                            uow.session, now, lease=lease, catch_up=catch_up, limit=CLAIM_BATCH, late_before=late_before
+                        )
+                        if reachable
+                        else Claim()
+                    )
+                missed += batch.missed
+                # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
+                send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
+                if not batch:
+                    break
+                sent += await self._send_batch(batch, send_until, now + lease)
+        finally:
+            if missed:
+                log.warning(
+                    "%d reminders were more than CATCH_UP_HOURS (%g h) past their time and were recorded as missed",
+                    missed,
+                    settings.catch_up_hours,
                 )
-            # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
-            send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
-            if not batch:
-                break
-            sent += await self._send_batch(batch, send_until)
         return sent
 
-    async def _send_batch(self, batch: list[ClaimedReminder], send_until: float) -> int:
+    async def _probe(self) -> bool:
+        """Telegram was unreachable: one cheap request (getMe) to see whether it is back."""
+        try:
+            await self.ctx.sender.bot.get_me()
+        except TelegramError:
+            return False
+        return self.reachability.reachable
+
+    async def _write(self, write: Callable[[AsyncConnection], Awaitable[None]]) -> bool:
+        """Run one bookkeeping write, retrying with backoff while the database is unavailable (sending waits
+        meanwhile). False if it could not be written: the bot is stopping and the database did not come back within
+        STOP_GRACE_SECONDS, or the database is lost (its file deleted or read-only)."""
+        delay = WRITE_RETRY_FIRST_SECONDS
+        give_up_at: float | None = None
+        while True:
+            try:
+                async with self.ctx.db.write_connection() as connection:
+                    await write(connection)
+                return True
+            except Exception as exc:
+                if not self.ctx.db.health.record_failure(exc):
+                    raise
+            self._interrupted = True
+            if self.ctx.db.health.lost:
+                return False
+            if self._should_stop():
+                give_up_at = give_up_at or time.monotonic() + STOP_GRACE_SECONDS
+                if time.monotonic() >= give_up_at:
+                    return False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, WRITE_RETRY_MAX_SECONDS)
+
+    async def _send_batch(self, batch: list[ClaimedReminder], send_until: float, lease_until: datetime) -> int:
         """Send a claimed batch with `send_concurrency` workers, recording outcomes as they come; stop early at
-        shutdown or when the lease gets short (`send_until`, monotonic). Unsent claims are given back for the next
-        claim, here or on another instance.
+        shutdown, when the lease gets short (`send_until`, monotonic) or when Telegram becomes unreachable. Unsent
+        claims (under `lease_until`) are given back for the next claim, here or on another instance.
 
         At no time are more than RECORD_BATCH finished sends unrecorded (a worker waits for the record before its
-        next send), so a crash repeats at most RECORD_BATCH + send_concurrency - 1 reminders.
+        next send), so a crash repeats at most RECORD_BATCH + send_concurrency - 1 reminders. A finished send stays
+        in `outcomes` until its outcome is written: if the database is away, the write is retried and sending
+        waits, so a database blip repeats none.
         """
+        settings = self.ctx.settings
+        retry_after = timedelta(seconds=settings.send_retry_seconds)
+        retry_max = timedelta(seconds=settings.send_retry_max_seconds)
         queue: asyncio.Queue[ClaimedReminder] = asyncio.Queue()
         for claimed in batch:
             queue.put_nowait(claimed)
-        outcomes: list[Outcome] = []
-        recording = 0  # outcomes in a transaction that has not committed yet
+        outcomes: list[Outcome] = []  # finished sends whose outcome is not written yet (the oldest first)
         record_lock = asyncio.Lock()
         sent = 0
 
         async def flush() -> None:
-            nonlocal recording
             async with record_lock:
-                if not outcomes:
-                    return
-                pending = outcomes[:]
-                outcomes.clear()
-                recording = len(pending)
-                try:
-                    async with self.ctx.db.write_connection() as connection:  # no ORM session: hot path
-                        await record_outcomes(connection, pending, self.ctx.clock.now())
-                finally:
-                    recording = 0
+                while outcomes:
+                    pending = outcomes[:]
+
+                    async def write(connection: AsyncConnection, pending: list[Outcome] = pending) -> None:
+                        now = self.ctx.clock.now()
+                        await record_outcomes(connection, pending, now, retry_after=retry_after, retry_max=retry_max)
+
+                    if not await self._write(write):
+                        return
+                    del outcomes[: len(pending)]  # only now: sends finished meanwhile stay for the next write
+
+        def may_send() -> bool:
+            return (
+                not queue.empty()
+                and not self._should_stop()
+                and time.monotonic() < send_until
+                and self.reachability.reachable
+            )
 
         async def worker() -> None:
             nonlocal sent
-            while not queue.empty() and not self._should_stop() and time.monotonic() < send_until:
-                while len(outcomes) + recording >= RECORD_BATCH:
+            while may_send():
+                if len(outcomes) >= RECORD_BATCH:
                     await flush()  # waits for a running record, then records what is left
-                if queue.empty():
-                    break
+                    if len(outcomes) >= RECORD_BATCH:
+                        return  # could not be written (stopping, database lost): send nothing more
+                    continue
                 claimed = queue.get_nowait()
                 outcome = await self._deliver(claimed)
                 sent += outcome.status == "sent"
@@ -184,7 +279,7 @@ class ReminderDispatcher:
                 if len(outcomes) >= RECORD_BATCH // 2 and not record_lock.locked():
                     await flush()
 
-        workers = [asyncio.create_task(worker()) for _ in range(self.ctx.settings.send_concurrency)]
+        workers = [asyncio.create_task(worker()) for _ in range(settings.send_concurrency)]
         try:
             await asyncio.gather(*workers)
         finally:
@@ -192,10 +287,14 @@ class ReminderDispatcher:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             await flush()
+            if outcomes:
+                log.error(
+                    "%d reminders were sent but their outcome could not be written (the database is unavailable): "
+                    "they will be sent again",
+                    len(outcomes),
+                )
             unsent = [queue.get_nowait().delivery_id for _ in range(queue.qsize())]
-            if unsent:
-                async with self.ctx.db.unit_of_work() as uow:
-                    await release_claims(uow.session, unsent)
+            if unsent and await self._write(lambda connection: release_claims(connection, unsent, lease_until)):
                 log.info("%d claimed reminders released for the next claim", len(unsent))
         return sent
 
@@ -218,7 +317,9 @@ class ReminderDispatcher:
                 log.warning("reminder could not be sent (%s)", type(exc).__name__)
                 return Outcome(claimed.delivery_id, claimed.user_id, "failed")
             except (TimedOut, NetworkError) as exc:
-                log.warning("reminder send failed (%s); it is retried", type(exc).__name__)
+                # While Telegram is unreachable its outage is logged once a minute instead (TelegramReachability).
+                level = logging.INFO if self.reachability.reachable else logging.DEBUG
+                log.log(level, "reminder send failed (%s); it is retried with backoff", type(exc).__name__)
                 return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)
             return Outcome(claimed.delivery_id, claimed.user_id, "sent", message_id)
         return Outcome(claimed.delivery_id, claimed.user_id, "retry", attempt=claimed.attempt)

@@ -3,11 +3,14 @@
 1. `materialize_due`: every slot whose `next_due_at` has come gets a delivery row for its local date (unique per
    user, slot and local date, so never two), or a "missed" row if it is older than the catch-up window; the slot
    moves on to its next occurrence. Several days of downtime record each missed day (up to a week).
-2. `claim_ready`: pending deliveries whose time has come are leased to this process for a while (PostgreSQL:
+2. `expire_overdue`: pending deliveries older than the catch-up window (Telegram or the database was away that
+   long) are recorded as missed. Nothing else ever gives a reminder up: however many sends failed, it is tried
+   again until it is sent or this catches it.
+3. `claim_ready`: pending deliveries whose time has come are leased to this process for a while (PostgreSQL:
    `FOR UPDATE SKIP LOCKED`, so several instances never claim the same one; SQLite: one writer at a time).
-3. After sending, `record_outcomes` marks them sent (or failed/blocked) in small batches. A crash before that
-   leaves the lease to expire, and the reminder is sent again: at-least-once, with duplicates bounded by the sends
-   in flight plus the dispatcher's RECORD_BATCH (see docs/guarantees.md).
+4. After sending, `record_outcomes` marks them sent (or failed/blocked, or waiting for a retry with backoff) in
+   small batches. A crash before that leaves the lease to expire, and the reminder is sent again: at-least-once,
+   with duplicates bounded by the sends in flight plus the dispatcher's RECORD_BATCH (see docs/guarantees.md).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -29,6 +32,12 @@ from bot.services.scheduling import next_due_for
 MAX_MISSED_DAYS = 7
 LATE_AFTER = timedelta(minutes=5)
 
+# Core tables for the hot bookkeeping statements: cheaper than ORM-enabled updates, and usable on a plain
+# connection (the dispatcher records outcomes without an ORM session).
+_DELIVERIES = cast(Table, ReminderDelivery.__table__)
+_USERS = cast(Table, User.__table__)
+_SLOTS = cast(Table, ReminderSlot.__table__)
+
 
 @dataclass(frozen=True, slots=True)
 class ClaimedReminder:
@@ -37,10 +46,10 @@ class ClaimedReminder:
     chat_id: int
     slot: int
     local_date: date
-    due_at: datetime
+    due_at: datetime  # when it was meant to go out: the slot's time, or the end of a snooze
     snoozes: int
     snooze_minutes: int
-    late: bool
+    late: bool  # goes out late for a reason other than waiting its turn in a fan-out: it says so
     timezone: str | None
     attempt: int = 1  # 1 for the first try; retries back off (see `record_outcomes`)
 
@@ -120,6 +129,31 @@ async def materialize_due(
     return len(rows)
 
 
+class Claim(list[ClaimedReminder]):
+    """What `claim_ready` leased, plus how many it recorded as missed on the way (too late to send)."""
+
+    missed: int = 0
+
+
+async def expire_overdue(session: AsyncSession, now: datetime, *, catch_up: timedelta) -> int:
+    """Record as missed every pending delivery more than `catch_up` past its time (not while another process holds
+    it); how many."""
+    cutoff = now - catch_up
+    result = await session.execute(
+        update(_DELIVERIES)
+        .where(
+            _DELIVERIES.c.status == "pending",
+            or_(_DELIVERIES.c.lease_until.is_(None), _DELIVERIES.c.lease_until < now),
+            or_(
+                and_(_DELIVERIES.c.snoozes == 0, _DELIVERIES.c.due_at < cutoff),
+                and_(_DELIVERIES.c.snoozes > 0, _DELIVERIES.c.send_after < cutoff),
+            ),
+        )
+        .values(status="missed", lease_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def claim_ready(
     session: AsyncSession,
     now: datetime,
@@ -127,9 +161,16 @@ async def claim_ready(
     lease: timedelta,
     catch_up: timedelta,
     limit: int,
-    max_attempts: int = 5,
-) -> list[ClaimedReminder]:
-    """Lease up to `limit` pending deliveries whose time has come; too-late ones become "missed" instead."""
+    late_before: datetime | None = None,
+) -> Claim:
+    """Lease up to `limit` pending deliveries whose time has come; too-late ones become "missed" instead.
+
+    A reminder meant for before `late_before` is marked late (default: `LATE_AFTER` before `now`). The dispatcher
+    passes the start of its fan-out minus the late-note setting: waiting behind other reminders of the same
+    fan-out is not late; having waited for the bot, Telegram or the database to come back is.
+    """
+    if late_before is None:
+        late_before = now - LATE_AFTER
     statement = (
         select(
             ReminderDelivery.id,
@@ -157,10 +198,9 @@ async def claim_ready(
     if _is_postgres(session):
         statement = statement.with_for_update(of=ReminderDelivery, skip_locked=True)
     rows = (await session.execute(statement)).all()
-    claimed: list[ClaimedReminder] = []
+    claimed = Claim()
     missed: list[int] = []
     cancelled: list[int] = []
-    failed: list[int] = []
     for row in rows:
         (
             delivery_id,
@@ -176,15 +216,12 @@ async def claim_ready(
             tries,
             zone,
         ) = row
+        meant_for = due_at if snoozes == 0 else send_after
         if status != "active":
             cancelled.append(delivery_id)
-        elif tries >= max_attempts:
-            failed.append(delivery_id)
-        elif now - send_after > catch_up:
+        elif now - meant_for > catch_up:
             missed.append(delivery_id)
         else:
-            # Late only if the bot was not running at the due time; waiting in a long, paced fan-out is not late.
-            late = snoozes == 0 and send_after - due_at > LATE_AFTER
             claimed.append(
                 ClaimedReminder(
                     delivery_id,
@@ -192,10 +229,10 @@ async def claim_ready(
                     chat_id,
                     slot,
                     local_date,
-                    due_at,
+                    meant_for,
                     snoozes,
                     snooze_minutes,
-                    late,
+                    meant_for < late_before,
                     zone,
                     tries + 1,
                 )
@@ -207,7 +244,8 @@ async def claim_ready(
             .values(lease_until=now + lease, attempts=ReminderDelivery.attempts + 1)
             .execution_options(synchronize_session=False)
         )
-    for ids, status_value in ((missed, "missed"), (cancelled, "cancelled"), (failed, "failed")):
+    claimed.missed = len(missed)
+    for ids, status_value in ((missed, "missed"), (cancelled, "cancelled")):
         if ids:
             await session.execute(
                 update(ReminderDelivery)
@@ -227,13 +265,6 @@ class Outcome:
     attempt: int = 1
 
 
-# Core tables for the hot bookkeeping statements: cheaper than ORM-enabled updates, and usable on a plain
-# connection (the dispatcher records outcomes without an ORM session).
-_DELIVERIES = cast(Table, ReminderDelivery.__table__)
-_USERS = cast(Table, User.__table__)
-_SLOTS = cast(Table, ReminderSlot.__table__)
-
-
 _MARK_SENT = (
     update(_DELIVERIES)
     .where(_DELIVERIES.c.id == bindparam("b_id"))
@@ -247,17 +278,19 @@ async def record_outcomes(
     now: datetime,
     *,
     retry_after: timedelta = timedelta(seconds=30),
+    retry_max: timedelta = timedelta(minutes=5),
 ) -> None:
-    """Write what happened to a batch of sends, in a few statements.
+    """Write what happened to a batch of sends, in a few statements. Safe to run again after a failure (a lost
+    connection during COMMIT leaves it unknown whether it was written).
 
-    A retry waits (its lease) `retry_after` after the first attempt, twice that after the second, and so on:
-    30 s, 1, 2, 4 minutes with the defaults; `claim_ready` gives up after `max_attempts`.
+    A retry waits (its lease) `retry_after` after the first attempt, twice that after the second, and so on up to
+    `retry_max`: 30 s, 1, 2, 4, 5, 5... minutes with the defaults, until `expire_overdue` finds it too old.
     """
     sent = [{"b_id": o.delivery_id, "b_message": o.message_id, "b_now": now} for o in outcomes if o.status == "sent"]
     if sent:  # one prebuilt statement, run for the whole batch (executemany): nothing to build per batch
         await session.execute(_MARK_SENT, sent)
     retry = [
-        {"b_id": o.delivery_id, "b_lease": now + retry_after * 2 ** min(max(o.attempt - 1, 0), 10)}
+        {"b_id": o.delivery_id, "b_lease": now + min(retry_after * 2 ** min(max(o.attempt - 1, 0), 20), retry_max)}
         for o in outcomes
         if o.status == "retry"
     ]
@@ -286,11 +319,17 @@ async def record_outcomes(
         await session.execute(update(_SLOTS).where(_SLOTS.c.user_id.in_(blocked_users)).values(next_due_at=None))
 
 
-async def release_claims(session: AsyncSession | AsyncConnection, delivery_ids: list[int]) -> None:
-    """Give back claimed deliveries that were not sent (shutdown): the next tick, here or elsewhere, sends them."""
+async def release_claims(
+    session: AsyncSession | AsyncConnection, delivery_ids: list[int], lease_until: datetime | None = None
+) -> None:
+    """Give back claimed deliveries that were not sent (shutdown, the lease running short, Telegram away): the next
+    tick, here or elsewhere, sends them. With `lease_until` (the claim's lease), only rows still under that lease:
+    a release that comes late (the database was away) never takes a row from a process that claimed it since,
+    and running it twice changes nothing."""
     if delivery_ids:
+        mine = [] if lease_until is None else [_DELIVERIES.c.lease_until == lease_until]
         await session.execute(
             update(_DELIVERIES)
-            .where(_DELIVERIES.c.id.in_(delivery_ids), _DELIVERIES.c.status == "pending")
+            .where(_DELIVERIES.c.id.in_(delivery_ids), _DELIVERIES.c.status == "pending", *mine)
             .values(lease_until=None, attempts=_DELIVERIES.c.attempts - 1)
         )

@@ -38,7 +38,7 @@ class ReminderSender:
 
     def text(self, claimed: ClaimedReminder) -> str:
         late_since = None
-        if claimed.late and claimed.snoozes == 0:
+        if claimed.late:  # late for any reason: the bot, Telegram or the database was away
             zone = user_zone(claimed.timezone, self._default_timezone)
             late_since = claimed.due_at.astimezone(zone).time()
         minutes = self._content.routine(self._content.coach.default_routine).minutes

@@ -105,7 +105,8 @@ class RoutineRuntime:
         try:
             await self.run(plan.user_id, work)
         except Exception as exc:  # a timer must never take the bot down; the user can tap on
-            log_failure(log, "routine timer of session %s failed", exc, plan.session_id)
+            if not self._app.db.health.record_failure(exc):  # an unavailable database: logged once a minute there
+                log_failure(log, "routine timer of session %s failed", exc, plan.session_id)
 
     # --- the component ---------------------------------------------------------------------------------
 
@@ -149,7 +150,8 @@ class RoutineRuntime:
         try:
             await self.sweep()
         except Exception as exc:
-            log_failure(log, "routine timer sweep failed", exc)
+            if not self._app.db.health.record_failure(exc):
+                log_failure(log, "routine timer sweep failed", exc)
 
     async def _ask_to_continue(self, pending: PendingTimer) -> None:
         """After a restart, a session whose state cannot be continued: ask to start over or stop."""

@@ -5,6 +5,9 @@ for other transport failures), so PTB's retry and rate-limiter logic behaves the
 connect -> `sock_connect`, read -> `sock_read`, pool -> waiting for one of `connection_pool_size` slots
 (TimedOut "Pool timeout" if none frees up). aiohttp has no per-write timeout, so `write_timeout` (or
 `media_write_timeout` for uploads) only enters a whole-request bound of connect + write + read seconds.
+
+Every request's outcome (an answer, or no answer: a failed connection, a time-out, a 5xx) is reported to a
+`TelegramReachability`, if one is given: the one place that sees them all.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.telegram_io.reachability import TelegramReachability
 
 _POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent to "
@@ -56,6 +61,7 @@ class AiohttpRequest(BaseRequest):
         media_write_timeout: float | None = 20.0,
         proxy: str | None = None,
         trust_env: bool = False,
+        reachability: TelegramReachability | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be >= 1")
@@ -67,6 +73,7 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         self._proxy = proxy
         self._trust_env = trust_env
+        self._reachability = reachability
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -144,10 +151,22 @@ class AiohttpRequest(BaseRequest):
             body = self._body(request_data)
             headers = _JSON_HEADERS if isinstance(body, bytes) else None
             async with session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
-                return response.status, await response.read()
+                status, payload = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeout errors subclass TimeoutError
+            self._report_failure("TimedOut")
             raise TimedOut from err
         except aiohttp.ClientError as err:
+            self._report_failure(err.__class__.__name__)
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
         finally:
             slots.release()
+        if self._reachability is not None:
+            if status >= 500:
+                self._reachability.failed(f"HTTP {status}")
+            else:
+                self._reachability.succeeded()
+        return status, payload
+
+    def _report_failure(self, kind: str) -> None:
+        if self._reachability is not None:
+            self._reachability.failed(kind)

@@ -45,7 +45,8 @@ async def retrying(call: Callable[[], Awaitable[T]]) -> T:
         except NetworkError as exc:
             if not transient(exc):
                 raise
-            log.info("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+            # DEBUG: an outage is logged once a minute by TelegramReachability, not once per request.
+            log.debug("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
         await asyncio.sleep(delay)
     return await call()
 

@@ -1,12 +1,15 @@
 """Updates of different users run concurrently; updates of one user run one after another, in order.
 
 python-telegram-bot's `concurrent_updates` alone would let a user's double tap or two quick messages race.
+Each update is handled inside its own `around_each()` context (the application passes the database's
+`recording_commits`, so the error handler knows whether the update stored anything).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from telegram import Update
@@ -24,11 +27,21 @@ def update_owner(update: object) -> int | None:
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 256,
+        *,
+        around_each: Callable[[], AbstractContextManager[object]] = nullcontext,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._around_each = around_each
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        with self._around_each():
+            await self._in_turn(update, coroutine)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         owner = update_owner(update)
         if owner is None:
             await coroutine

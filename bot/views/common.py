@@ -3,6 +3,8 @@ replies to the unexpected (unknown commands, media, unreadable text, errors)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.content.loader import Content
 from bot.ui.message import OutgoingMessage, Reply
 
@@ -46,8 +48,18 @@ def private_only(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("common.private_only"))
 
 
-def failed(content: Content, *, tapped: bool) -> Reply:
-    """Something went wrong on the bot's side while handling the update: an alert on a tapped button, else a
-    message."""
-    text = content.texts.render("common.error")
+# What became of the user's input when handling it failed: not stored (the database failed), saved (a commit came
+# before the error), or unknown (neither can be said).
+InputFate = Literal["not_stored", "saved", "unknown"]
+_APOLOGIES: dict[InputFate, str] = {
+    "not_stored": "common.not_stored",
+    "saved": "common.error_saved",
+    "unknown": "common.error",
+}
+
+
+def failed(content: Content, fate: InputFate, *, tapped: bool) -> Reply:
+    """Something went wrong on the bot's side while handling the update, said truthfully: an alert on a tapped
+    button, else a message."""
+    text = content.texts.render(_APOLOGIES[fate])
     return Reply(toast=text, alert=True) if tapped else Reply(messages=(OutgoingMessage(text),))

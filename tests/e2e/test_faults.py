@@ -98,6 +98,29 @@ async def test_5xx_is_retried_with_backoff_and_delivered_once(
     await answers_help(bob)
 
 
+async def test_a_send_failing_longer_than_five_attempts_backs_off_to_the_ceiling_and_is_never_given_up(
+    app: AnyApp, people: list[ChatUser], standin: BotApiStandIn, clock: FakeClock
+) -> None:
+    alice, _, _ = people
+    # Six attempts of three requests each fail (the old cap turned the sixth claim into "failed"); the 7th goes out.
+    standin.faults.add("sendMessage", "server_error", times=18, chat_id=alice.user_id)
+    clock.set(UTC_0630)
+    dispatcher = dispatcher_of(app)
+    assert await dispatcher.run_once() == 2
+    waits = []
+    for _ in range(6):
+        [delivery] = await rows(app, ReminderDelivery, user_id=alice.user_id)
+        assert delivery.status == "pending"
+        waits.append(round((delivery.lease_until - clock.now()).total_seconds()))
+        clock.set(delivery.lease_until + timedelta(seconds=1))
+        await dispatcher.run_once()
+    assert waits == [30, 60, 120, 240, 300, 300], "doubling from SEND_RETRY_SECONDS up to SEND_RETRY_MAX_SECONDS"
+    [delivery] = await rows(app, ReminderDelivery, user_id=alice.user_id)
+    assert (delivery.status, delivery.attempts) == ("sent", 7)
+    [reminder] = reminders_in(alice)
+    assert "sorry it comes late" in (reminder.text or ""), "17 minutes late: it says so"
+
+
 async def test_timeouts_are_retried_and_a_send_that_went_through_is_the_one_duplicate(
     app: AnyApp, people: list[ChatUser], standin: BotApiStandIn, clock: FakeClock
 ) -> None:

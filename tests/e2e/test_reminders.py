@@ -173,7 +173,7 @@ async def test_restart_sends_late_reminder_within_catch_up(
     async with running(build_application(settings, clock=clock)) as app:
         assert await dispatcher_of(app).run_once() == 1
         late = await read_until(user, "How stiff")
-        assert "I was offline at 07:30" in (late.text or "")
+        assert "This was due at 07:30 – sorry it comes late." in (late.text or "")
         assert await dispatcher_of(app).run_once() == 0
 
 

@@ -21,7 +21,7 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -37,17 +37,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class StandInProcess:
-    """`python -m bot.standin --port 0 --token T`, stopped with SIGTERM on exit."""
+    """`python -m bot.standin --port 0 --token T`, stopped with SIGTERM on exit.
 
-    def __init__(self, token: str) -> None:
+    `stop()` then `start()` takes "Telegram" away and brings it back on the same port (connections refused
+    meanwhile); `chats` are known to every start, so the bot can write to them at once after a restart (a restart
+    forgets everything else: counters start again from zero).
+    """
+
+    def __init__(self, token: str, *, chats: Sequence[int] = (), rate_limit: bool = False) -> None:
         self.token = token
         self.url = ""
+        self.port = 0
         self.remote: RemoteStandIn
+        self._chats = list(chats)
+        self._rate_limit = rate_limit
         self._process: asyncio.subprocess.Process | None = None
 
-    async def __aenter__(self) -> StandInProcess:
+    async def start(self) -> None:
+        options = ["--port", str(self.port), "--token", self.token]
+        if self._chats:
+            options += ["--chats", ",".join(map(str, self._chats))]
+        if self._rate_limit:
+            options.append("--rate-limit")
         self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.standin", "--port", "0", "--token", self.token,
+            sys.executable, "-m", "bot.standin", *options,
             stdout=asyncio.subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         assert self._process.stdout is not None
@@ -55,29 +68,50 @@ class StandInProcess:
         if not line.startswith("STANDIN_URL="):
             raise RuntimeError(f"the stand-in did not start: {line!r}")
         self.url = line.removeprefix("STANDIN_URL=")
+        self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
         self.remote = RemoteStandIn(self.url)
-        return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def stop(self, *, abruptly: bool = False) -> None:
+        """SIGTERM (or SIGKILL: gone at once, without finishing a long poll) and wait: from now on the bot's
+        connections are refused."""
         await self.remote.close()
         if self._process is not None and self._process.returncode is None:
-            self._process.send_signal(signal.SIGTERM)
+            self._process.send_signal(signal.SIGKILL if abruptly else signal.SIGTERM)
             try:
                 await asyncio.wait_for(self._process.wait(), 10)
             except TimeoutError:
                 self._process.kill()
                 await self._process.wait()
 
+    async def __aenter__(self) -> StandInProcess:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
 
 class BotProcess:
     """`python -m bot run` with its settings in the environment; one instance may be started several times."""
 
-    def __init__(self, database: Path, api_url: str, token: str, workdir: Path, **settings: str) -> None:
+    def __init__(
+        self,
+        database: Path,
+        api_url: str,
+        token: str,
+        workdir: Path,
+        *,
+        wrapper: Sequence[str] = (),
+        **settings: str,
+    ) -> None:
+        """`wrapper`: a command that runs the bot (e.g. `setpriv ...`); `settings` override the environment
+        (DATABASE_URL too)."""
         self.database = database
         self.log_path = workdir / "bot.log"
         self.workdir = workdir
+        self.wrapper = list(wrapper)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "LOG_LEVEL"))},
             "PYTHONPATH": str(ROOT),
@@ -90,20 +124,28 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
-    async def start(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-        """Start the bot; returns once it has logged "stretchbot is up" (migrations done, dispatcher running)."""
+    async def launch(self) -> int:
+        """Start the bot without waiting for it; the log offset where this run's lines begin."""
         assert self.process is None or self.process.returncode is not None, "already running"
         self.starts += 1
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             log.write(f"----- start {self.starts}\n".encode())
             log.flush()
+            command = [*self.wrapper, sys.executable, "-m", "bot", "run"]
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", "run", stdout=log, stderr=log, cwd=self.workdir, env=self.env
+                *command, stdout=log, stderr=log, cwd=self.workdir, env=self.env
             )
-        await wait_until(lambda: "stretchbot is up" in self.log(offset) or self.process.returncode is not None, timeout)
-        if self.process.returncode is not None:
-            raise RuntimeError(f"the bot exited with {self.process.returncode}:\n{self.log(offset)[-3000:]}")
+        return offset
+
+    async def start(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Start the bot; returns once it has logged "stretchbot is up" (migrations done, dispatcher running)."""
+        offset = await self.launch()
+        process = self.process
+        assert process is not None
+        await wait_until(lambda: "stretchbot is up" in self.log(offset) or process.returncode is not None, timeout)
+        if process.returncode is not None:
+            raise RuntimeError(f"the bot exited with {process.returncode}:\n{self.log(offset)[-3000:]}")
 
     def log(self, offset: int = 0) -> str:
         if not self.log_path.exists():

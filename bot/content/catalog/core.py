@@ -21,7 +21,9 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "common.unknown_command": ("command",),
     "common.unknown_text": (),
     "common.stale_button": (),
-    "common.error": (),
+    "common.error": (),  # before anything was stored, or nothing to store: it did not go through
+    "common.error_saved": (),  # after the user's input was committed
+    "common.not_stored": (),  # the database failed: the input was not stored, send it again
     "common.private_only": (),
     "common.unsupported_message": (),
     "common.not_started": (),

@@ -1,0 +1,1 @@
+"""Watching the bot's own health: the database file under the running bot (and, later, the health endpoints)."""
