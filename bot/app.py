@@ -13,6 +13,7 @@ from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
+from bot.backup.scheduled import ScheduledBackup
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import CONTEXT_KEY, AppContext
@@ -78,6 +79,7 @@ def build_application(
     ctx.options["migrate"] = migrate
     ctx.options["start_components"] = start_components
     ctx.components.append(RoutineTimers(ctx))
+    ctx.components.append(ScheduledBackup(settings))
     application.bot_data[CONTEXT_KEY] = ctx
     register_handlers(application)
     return application

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     broadcast_per_second: float = Field(default=29.0, gt=0, le=1000)
     # How long a claimed reminder belongs to one instance; after a crash, others send it once this has passed.
     reminder_lease_seconds: float = Field(default=120.0, ge=1, le=3600)
+    # Scheduled backups of a SQLite database (off unless BACKUP_DIR is set): every BACKUP_INTERVAL_HOURS into
+    # BACKUP_DIR, keeping the newest BACKUP_KEEP. Also the default destination of `stretchbot db backup`.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=10_000)
+    backup_interval_hours: float = Field(default=24.0, gt=0, le=24 * 366)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -61,6 +66,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("must be an IANA timezone name such as Europe/Berlin") from exc
+        return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backup_dir(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None  # BACKUP_DIR= (empty) means off, not the working directory
         return value
 
     @field_validator("admin_user_ids", mode="before")

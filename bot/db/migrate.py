@@ -1,4 +1,5 @@
-"""Schema upgrades through Alembic, callable from the CLI (`stretchbot db upgrade`) and at start-up.
+"""Schema upgrades and downgrades through Alembic, callable from the CLI (`stretchbot db upgrade`, `db downgrade`,
+`db current`) and at start-up.
 
 Several instances may start at once against one PostgreSQL database: the upgrade runs under a transaction-level
 advisory lock, so one instance migrates and the others wait, then find the schema at head and do nothing.
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -57,3 +59,13 @@ async def downgrade_database(database: Database, revision: str) -> None:
     config = alembic_config(database.url)
     async with database.engine.begin() as connection:
         await connection.run_sync(_downgrade, config, revision)
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(database: Database) -> str | None:
+    """The schema revision the database is at (None: no schema yet)."""
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(_current)
