@@ -48,6 +48,8 @@ def is_single_file(destination: Path) -> bool:
 def backup_database(database: Path, destination: Path, *, keep: int, now: datetime | None = None) -> BackupResult:
     """Copy `database` (which may be in use) into `destination`, checked; prune a directory to `keep` copies."""
     database = database.resolve()
+    if not database.is_file():
+        raise BackupError(f"there is no database at {database}")
     destination = destination.expanduser().resolve()
     directory = destination.parent if is_single_file(destination) else destination
     if directory == database.parent:

@@ -64,7 +64,10 @@ def restore_database(
     backup = backup.expanduser().resolve()
     if backup == database:
         raise RestoreRefused(f"{backup} is the database itself")
-    checked = check_database(backup)
+    try:
+        checked = check_database(backup)
+    except BackupError as exc:
+        raise RestoreRefused(str(exc)) from None
     if checked.revision is None:
         raise RestoreRefused(f"{backup} has no stretchbot schema (no alembic_version table): is it a backup?")
     if not history.knows(checked.revision):
