@@ -54,25 +54,25 @@ def test_the_guide_gives_these_commands() -> None:
 
 @pytest.mark.postgres
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
-async def test_pg_dump_and_pg_restore_as_the_guide_says(database_url: str, tmp_path: Path) -> None:
-    await add_user(database_url, 1)
-    await add_user(database_url, 2)
+def test_pg_dump_and_pg_restore_as_the_guide_says(database_url: str, tmp_path: Path) -> None:
+    databases.run_sync(lambda: add_user(database_url, 1))
+    databases.run_sync(lambda: add_user(database_url, 2))
     dump = tmp_path / "stretchbot.dump"
     subprocess.run([*DUMP, f"--file={dump}", libpq(database_url)], check=True, capture_output=True, timeout=60)
-    await add_user(database_url, 3)  # written after the backup: gone after the restore
+    databases.run_sync(lambda: add_user(database_url, 3))  # written after the backup: gone after the restore
 
     subprocess.run([*RESTORE, f"--dbname={libpq(database_url)}", dump], check=True, capture_output=True, timeout=60)
-    assert await users(database_url) == [1, 2]
+    assert databases.run_sync(lambda: users(database_url)) == [1, 2]
 
     name = databases.fresh_name("r")  # and into a new, empty database (a new server)
-    fresh = await databases.create_database(name)
+    fresh = databases.run_sync(lambda: databases.create_database(name))
     try:
         subprocess.run([*RESTORE, f"--dbname={libpq(fresh)}", dump], check=True, capture_output=True, timeout=60)
-        assert await users(fresh) == [1, 2]
+        assert databases.run_sync(lambda: users(fresh)) == [1, 2]
         current = run_cli("db", "current", env=cli_env(DATABASE_URL=fresh), cwd=tmp_path)
         assert current.stdout.endswith(": up to date\n"), current.stderr
         backup = run_cli("db", "backup", tmp_path / "b", env=cli_env(DATABASE_URL=fresh), cwd=tmp_path)
         assert backup.returncode == 2
         assert "the database is PostgreSQL: back it up with pg_dump" in backup.stderr
     finally:
-        await databases.drop_database(name)
+        databases.run_sync(lambda: databases.drop_database(name))
