@@ -58,12 +58,15 @@ def backup_database(database: Path, destination: Path, *, keep: int, now: dateti
             "Choose another directory (BACKUP_DIR, or a path after `stretchbot db backup`).",
             exit_code=2,
         )
-    if is_single_file(destination):
-        return BackupResult(copy_database(database, destination), kept=1)
-    stem = database.stem
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    remove_abandoned_partials(directory, stem)
-    target = new_generation_path(directory, stem, now or datetime.now(UTC))
-    snapshot = copy_database(database, target)
-    pruned = prune(directory, stem, keep)
+    try:
+        if is_single_file(destination):
+            return BackupResult(copy_database(database, destination), kept=1)
+        stem = database.stem
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        remove_abandoned_partials(directory, stem)
+        target = new_generation_path(directory, stem, now or datetime.now(UTC))
+        snapshot = copy_database(database, target)
+        pruned = prune(directory, stem, keep)
+    except OSError as exc:  # a full disk, a missing permission, a file where the directory should be
+        raise BackupError(f"cannot write the backup into {directory}: {exc.strerror or exc}") from None
     return BackupResult(snapshot, kept=len(generations(directory, stem)), pruned=pruned)

@@ -35,6 +35,8 @@ JOB_NAME = "database-backup"
 
 def describe(delay: timedelta) -> str:
     seconds = delay.total_seconds()
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 120:
         return f"{seconds:.0f} s"
     if seconds < 2 * 3600:
