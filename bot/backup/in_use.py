@@ -3,9 +3,11 @@
 A restore must not replace the file under a process that has it open: that process would keep writing to the old
 file (or mix its write-ahead log into the new one). Every connection to a database in WAL mode (the bot's mode)
 holds a shared POSIX lock on the "DMS" byte (offset 128) of the `-shm` file for as long as it is open, idle or not
-(https://www.sqlite.org/walformat.html, "the DMS lock"); a connection in a transaction also holds a lock in the
-database file's locking bytes (from 0x40000000). If this process can take an exclusive lock on both, no other
-process has the database open. The bot's pool keeps its connections open while it runs, so a running bot is seen.
+(https://www.sqlite.org/walformat.html, "the DMS lock"), and a shared lock in the database file's locking bytes
+(from 0x40000000; in WAL mode SQLite keeps it between transactions; in rollback mode only during one). Either
+lock alone reveals an idle bot (the tests were run with each check alone); if this process can take an exclusive
+lock on both, no other process has the database open. The bot's pool keeps its connections open while it runs,
+so a running bot is seen.
 
 This needs no cooperation from the bot, no pid file that could go stale, and it sees any SQLite user, not only
 the bot. POSIX locks never conflict within one process, so call it before this process opens the database itself.
