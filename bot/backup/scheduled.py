@@ -81,7 +81,11 @@ class ScheduledBackup:
     def _schedule(self, delay: timedelta) -> None:
         if self._stopping or self._application is None or self._application.job_queue is None:
             return
-        self._job = self._application.job_queue.run_once(self._run, when=delay, name=JOB_NAME)
+        # No misfire grace: a job that starts late (a busy event loop) still runs. With APScheduler's default of 1 s
+        # it would be dropped, and as each backup schedules the next, the backups would stop for good.
+        self._job = self._application.job_queue.run_once(
+            self._run, when=delay, name=JOB_NAME, job_kwargs={"misfire_grace_time": None}
+        )
 
     async def _run(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         async with self._lock:

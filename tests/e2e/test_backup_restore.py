@@ -106,7 +106,10 @@ async def test_backups_under_a_fan_out_and_ratings_are_consistent_and_one_restor
             )
 
         await wait_until(settled, 60, interval=0.2)
-        await wait_until(lambda: bot.log().count("backup written") >= 4, 30)
+        try:
+            await wait_until(lambda: bot.log().count("backup written") >= 4, 30)
+        except TimeoutError:
+            raise AssertionError(f"the scheduled backups stopped:\n{bot.log()[-3000:]}") from None
         bot.terminate()
         assert await bot.wait(30) == 0
     finally:

@@ -7,6 +7,7 @@ The scheduled backup under load, in a real bot process, is in tests/e2e/test_bac
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -101,3 +102,22 @@ async def test_no_scheduled_backup_without_backup_dir_or_on_postgresql(caplog: p
     postgres = settings_for("postgresql+asyncpg://u@db/x", backup_dir="/backups")
     await ScheduledBackup(postgres).start(no_application)
     assert "BACKUP_DIR is set, but the database is PostgreSQL: back it up with pg_dump instead" in caplog.text
+
+
+@pytest.mark.sqlite_only
+async def test_a_backup_that_comes_due_while_the_event_loop_is_busy_still_runs(
+    database_url: str, standin: BotApiStandIn, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A job that starts more than a second late must not be dropped: each backup schedules the next one, so a
+    dropped run would end the backups for good (a long reminder fan-out can keep the event loop that busy)."""
+    caplog.set_level(logging.INFO, logger="bot.backup")
+    settings = settings_for(
+        database_url, telegram_api_url=standin.url, backup_dir=tmp_path / "backups", backup_interval_hours=0.2 / 3600,
+        scheduler_tick_seconds=300.0, scheduler_first_tick_seconds=3600.0,
+    )  # fmt: skip
+    application = build_application(settings, clock=FakeClock(NOW))
+    async with running(application):
+        await wait_until(lambda: "backup written" in caplog.text, 30)
+        time.sleep(1.5)  # noqa: ASYNC251  (the point: the event loop is blocked while the next backup comes due)
+        written = caplog.text.count("backup written")
+        await wait_until(lambda: caplog.text.count("backup written") >= written + 2, 10)
