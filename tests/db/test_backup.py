@@ -19,7 +19,7 @@ import pytest
 from bot.backup.backup import backup_database
 from bot.backup.errors import BackupError
 from bot.backup.generations import generations, new_generation_path
-from tests.support.cli import cli_env, run_cli, sqlite_url
+from tests.support.cli import cli_env, run_cli, run_main, sqlite_url
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -156,17 +156,30 @@ def test_a_partial_copy_of_a_killed_backup_is_removed_by_the_next(database: Path
     assert mine.exists()
 
 
-def test_cli_backup_into_backup_dir_and_its_output(database: Path, tmp_path: Path) -> None:
-    env = cli_env(DATABASE_URL=sqlite_url(database), BACKUP_DIR=str(tmp_path / "backups"), BACKUP_KEEP="2")
+def test_cli_backup_into_backup_dir_and_its_output(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = {"DATABASE_URL": sqlite_url(database), "BACKUP_DIR": str(tmp_path / "backups"), "BACKUP_KEEP": "2"}
     for _ in range(3):
-        result = run_cli("db", "backup", env=env, cwd=tmp_path)
-        assert result.returncode == 0, result.stderr
-    assert "integrity ok); 2 kept, 1 pruned" in result.stdout
-    assert result.stdout.startswith(f"backup written: {tmp_path / 'backups' / 'stretchbot-'}")
+        code, out, err = run_main(
+            "db", "backup", settings=settings, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys
+        )
+        assert code == 0, err
+    assert "integrity ok); 2 kept, 1 pruned" in out
+    assert out.startswith(f"backup written: {tmp_path / 'backups' / 'stretchbot-'}")
     assert len(generations(tmp_path / "backups", "stretchbot")) == 2
-    explicit = run_cli("db", "backup", tmp_path / "elsewhere", "--keep", "1", env=env, cwd=tmp_path)
-    assert explicit.returncode == 0, explicit.stderr
+    code, _, err = run_main(
+        "db", "backup", tmp_path / "elsewhere", "--keep", "1",
+        settings=settings, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, err
     assert len(generations(tmp_path / "elsewhere", "stretchbot")) == 1
+
+
+def test_cli_backup_as_a_process(database: Path, tmp_path: Path) -> None:
+    result = run_cli("db", "backup", tmp_path / "backups", env=cli_env(DATABASE_URL=sqlite_url(database)), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("backup written: ") and result.stderr == ""
 
 
 @pytest.mark.parametrize(
@@ -186,15 +199,24 @@ def test_cli_backup_into_backup_dir_and_its_output(database: Path, tmp_path: Pat
     ],
 )
 def test_cli_backup_refusals_are_one_clear_line(
-    database: Path, tmp_path: Path, settings: dict[str, str], args: list[str], code: int, message: str
+    database: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: dict[str, str],
+    args: list[str],
+    code: int,
+    message: str,
 ) -> None:
     def fill(text: str) -> str:
         return text.format(tmp=tmp_path, data=database.parent)
 
-    env = cli_env(DATABASE_URL=sqlite_url(database)) | {k: fill(v) for k, v in settings.items()}
-    result = run_cli("db", "backup", *map(fill, args), env=env, cwd=tmp_path)
-    assert result.returncode == code, result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("stretchbot: "), result.stderr
-    assert message in result.stderr
-    assert "secret" not in result.stderr
+    values = {"DATABASE_URL": sqlite_url(database)} | {k: fill(v) for k, v in settings.items()}
+    exit_code, _, err = run_main(
+        "db", "backup", *map(fill, args), settings=values, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert exit_code == code, err
+    assert err.count("\n") == 1 and err.startswith("stretchbot: "), err
+    assert message in err
+    assert "secret" not in err
     assert not (tmp_path / "b").exists()

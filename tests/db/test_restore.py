@@ -24,7 +24,7 @@ from bot.backup.restore import restore_database
 from bot.backup.schema import SchemaHistory
 from bot.db.migrate import MIGRATIONS_DIR
 from tests.db.test_backup import add_users, user_ids
-from tests.support.cli import cli_env, run_cli, sqlite_url
+from tests.support.cli import run_main, sqlite_url
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -184,21 +184,24 @@ def test_refuses_to_take_a_known_newer_schema_back_unless_asked(database: Path, 
     assert user_ids(database) == [1, 2]
 
 
-def test_cli_restore_and_its_refusals(database: Path, backup: Path, tmp_path: Path) -> None:
-    env = cli_env(DATABASE_URL=sqlite_url(database))
+def test_cli_restore_and_its_refusals(
+    database: Path, backup: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stretchbot(*args: str | Path, url: str = sqlite_url(database)) -> tuple[int, str, str]:
+        return run_main(*args, settings={"DATABASE_URL": url}, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+
     set_revision(database, "9999_future")
-    refused = run_cli("db", "restore", backup, env=env, cwd=tmp_path)
-    assert refused.returncode == 1
-    assert refused.stderr.startswith("stretchbot: ") and refused.stderr.count("\n") == 1, refused.stderr
-    assert "run again with --allow-older-schema" in refused.stderr
-    done = run_cli("db", "restore", backup, "--allow-older-schema", env=env, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    code, _, err = stretchbot("db", "restore", backup)
+    assert code == 1
+    assert err.startswith("stretchbot: ") and err.count("\n") == 1, err
+    assert "run again with --allow-older-schema" in err
+    code, out, err = stretchbot("db", "restore", backup, "--allow-older-schema")
+    assert code == 0, err
+    lines = out.splitlines()
     assert lines[0] == f"restored {backup} (schema 0001) into {database}"
     assert lines[1].startswith("the database it replaced (schema: 9999_future) is kept as ")
     assert user_ids(database) == [1, 2]
-    current = run_cli("db", "current", env=env, cwd=tmp_path)
-    assert current.stdout == "schema 0001 (newest known: 0001): up to date\n"
-    postgres = run_cli("db", "restore", backup, env=cli_env(DATABASE_URL="postgresql+asyncpg://u@h/x"), cwd=tmp_path)
-    assert postgres.returncode == 2
-    assert "restore it with pg_restore" in postgres.stderr
+    assert stretchbot("db", "current")[1] == "schema 0001 (newest known: 0001): up to date\n"
+    code, _, err = stretchbot("db", "restore", backup, url="postgresql+asyncpg://u@h/x")
+    assert code == 2
+    assert "restore it with pg_restore" in err

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TOKEN
-from tests.support.cli import cli_env, run_cli_async, sqlite_url
+from tests.support.cli import cli_env, run_cli_async, run_main, sqlite_url
 from tests.support.processes import BotProcess, StandInProcess, seed_reminder_users, sql, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
@@ -86,14 +86,20 @@ async def test_upgrade_and_roll_back_as_the_guide_says(database: Path, standin: 
     assert ratings(database) == [6.0, 5.0]
 
 
-async def test_db_downgrade_and_db_current(database: Path, tmp_path: Path) -> None:
-    env = cli_env(DATABASE_URL=sqlite_url(database))
-    code, _, err = await run_cli_async("db", "downgrade", "9999", env=env, cwd=tmp_path)
-    assert code == 2
-    assert err == "stretchbot: this stretchbot knows no schema revision '9999' (see `stretchbot db current`)\n"
-    code, out, _ = await run_cli_async("db", "downgrade", "0001", env=env, cwd=tmp_path)
-    assert (code, out) == (0, "schema 0001 is not newer than 0001: nothing to do\n")
-    code, out, _ = await run_cli_async("db", "downgrade", "base", env=env, cwd=tmp_path)
-    assert (code, out) == (0, "schema downgraded from 0001 to base\n")
-    code, out, _ = await run_cli_async("db", "current", env=env, cwd=tmp_path)
-    assert out.startswith("schema none (newest known: 0001): no schema yet")
+def test_db_downgrade_and_db_current(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def stretchbot(*args: str) -> tuple[int, str, str]:
+        settings = {"DATABASE_URL": sqlite_url(database)}
+        return run_main(*args, settings=settings, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys)
+
+    assert stretchbot("db", "downgrade", "9999") == (
+        2,
+        "",
+        "stretchbot: this stretchbot knows no schema revision '9999' (see `stretchbot db current`)\n",
+    )
+    assert stretchbot("db", "downgrade", "0001") == (0, "schema 0001 is not newer than 0001: nothing to do\n", "")
+    assert stretchbot("db", "downgrade", "base") == (0, "schema downgraded from 0001 to base\n", "")
+    assert stretchbot("db", "current")[1].startswith("schema none (newest known: 0001): no schema yet")
+    assert stretchbot("db", "upgrade")[1] == "database is up to date\n"
+    assert stretchbot("db", "current")[1] == "schema 0001 (newest known: 0001): up to date\n"
