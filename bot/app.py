@@ -14,6 +14,7 @@ from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
+from bot.backup.scheduled import ScheduledBackup
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import APP_KEY, AppContext, BotContext, StartUp, app_context_of
@@ -94,6 +95,7 @@ def build_application(
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
     ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
     ctx.routine = RoutineRuntime(ctx)
+    ctx.backup = ScheduledBackup(settings)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application

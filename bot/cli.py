@@ -1,20 +1,29 @@
-"""The `stretchbot` command: run, preview, db upgrade, content check."""
+"""The `stretchbot` command: run, preview, db (upgrade, current, downgrade, backup, restore), content check."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import io
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import SettingsError, load_settings
 from bot.content.errors import ContentError
+from bot.db_commands import add_db_parser, run_db_command
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stretchbot", description="A Telegram bot for a short daily hip stretch, with stiffness ratings."
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="FILE",
+        help="read settings from FILE, e.g. the service's /etc/stretchbot/stretchbot.env (before .env; "
+        "the environment still wins)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser("run", help="run the bot on Telegram (needs TELEGRAM_BOT_TOKEN)")
@@ -32,9 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--fresh", action="store_true", help="start with an empty preview database")
     preview.add_argument("--fire-reminder", action="store_true", help="send the first reminder right after onboarding")
-    db = commands.add_parser("db", help="database commands")
-    db_commands = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
-    db_commands.add_parser("upgrade", help="create or upgrade the schema (also done at start)")
+    add_db_parser(commands)
     content = commands.add_parser("content", help="content commands")
     content_commands = content.add_subparsers(dest="content_command", metavar="CONTENT_COMMAND")
     check = content_commands.add_parser("check", help="validate every file in content/")
@@ -51,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if args.env_file is not None:
+            use_env_file(args.env_file)
         if args.command == "run":
             return _run(args)
         if args.command == "preview":
@@ -63,8 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fresh=args.fresh,
                 fire_reminder=args.fire_reminder,
             )
-        if args.command == "db" and args.db_command == "upgrade":
-            return _db_upgrade()
+        if args.command == "db" and (code := run_db_command(args)) is not None:
+            return code
         if args.command == "content" and args.content_command == "check":
             return _content_check(args.dir)
     except SettingsError as exc:
@@ -93,24 +102,19 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_DATABASE_REFUSED
 
 
-def _db_upgrade() -> int:
-    from bot.db.migrate import upgrade_database
-    from bot.db.unit_of_work import Database
+def use_env_file(path: Path) -> None:
+    """Put the settings in `path` (KEY=value lines, as in .env) into this process's environment, where it does not
+    have them already."""
+    from dotenv import dotenv_values
 
-    settings = load_settings()
-
-    async def upgrade() -> None:
-        database = Database(settings.database_url)
-        try:
-            await upgrade_database(database)
-        finally:
-            await database.dispose()
-
-    asyncio.run(upgrade())
-    from bot.db.engine import database_description
-
-    print(f"database {database_description(settings.database_url)} is up to date")
-    return 0
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"cannot read the settings file {path}: {exc.strerror}") from None
+    values = dotenv_values(stream=io.StringIO(text))
+    for key, value in values.items():
+        if value is not None:
+            os.environ.setdefault(key, value)  # the environment still wins, as it does over .env
 
 
 def _content_check(folder: Path | None) -> int:

@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     late_note_minutes: float = Field(default=5.0, ge=0, le=120)
     # How often the database is checked: still the file the bot started with, and writable (at most a minute).
     database_check_seconds: float = Field(default=15.0, gt=0, le=60)
+    # Scheduled backups of a SQLite database (off unless BACKUP_DIR is set): every BACKUP_INTERVAL_HOURS into
+    # BACKUP_DIR, keeping the newest BACKUP_KEEP. Also the default destination of `stretchbot db backup`.
+    backup_dir: Path | None = None
+    backup_keep: int = Field(default=7, ge=1, le=10_000)
+    backup_interval_hours: float = Field(default=24.0, gt=0, le=24 * 366)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -69,6 +74,13 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("must be an IANA timezone name such as Europe/Berlin") from exc
+        return value
+
+    @field_validator("backup_dir", mode="before")
+    @classmethod
+    def _backup_dir(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None  # BACKUP_DIR= (empty) means off, not the working directory
         return value
 
     @field_validator("admin_user_ids", mode="before")

@@ -23,6 +23,7 @@ from bot.telegram_io.sender import ReplyTarget, Sender
 from bot.ui.message import OutgoingMessage, Reply
 
 if TYPE_CHECKING:
+    from bot.backup.scheduled import ScheduledBackup
     from bot.health.database_watcher import DatabaseWatcher
     from bot.reminders.dispatcher import ReminderDispatcher
     from bot.routine.runtime import RoutineRuntime
@@ -60,11 +61,12 @@ class AppContext:
     watcher: DatabaseWatcher = field(init=False)
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)
+    backup: ScheduledBackup = field(init=False)
 
     @property
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
-        return [self.watcher, self.dispatcher, self.routine]
+        return [self.watcher, self.dispatcher, self.routine, self.backup]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""

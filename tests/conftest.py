@@ -175,5 +175,5 @@ def user(standin: BotApiStandIn, app: Application[Any, Any, Any, Any, Any, Any])
 def _no_real_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never read a developer's real token or database from the environment."""
     for name in list(os.environ):
-        if name.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_USER_IDS", "DEFAULT_TIMEZONE", "LOG_LEVEL")):
+        if name.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_USER_IDS", "DEFAULT_TIMEZONE", "LOG_LEVEL", "BACKUP_")):
             monkeypatch.delenv(name, raising=False)

@@ -137,6 +137,7 @@ class PreviewSession:
                 database_url=f"sqlite+aiosqlite:///{database}",
                 time_scale=self.options.speed,
                 content_dir=self.options.content_dir,
+                backup_dir=None,  # a BACKUP_DIR in .env is for the real bot, not for the preview's database
             )
             from bot.app import build_application
 

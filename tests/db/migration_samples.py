@@ -1,0 +1,89 @@
+"""Sample rows for every migration, written right after it is applied: the round-trip tests in test_migrations.py
+take each revision up, down and up again with these rows in the tables.
+
+A new migration needs an entry here (a test says so): rows for the tables and columns it adds or changes, written
+against the schema as it is at that revision (reflected, not the models, which follow the newest schema).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
+
+from bot.db.migrate import MIGRATIONS_DIR
+
+T0 = datetime(2026, 3, 2, 6, 0)  # stored naive, in UTC
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows (tests that need "the current schema" use this, not a number)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
+
+
+# A revision after every real one, for tests that play "a newer stretchbot's migration".
+LATER_REVISION = "9999"
+
+
+def _insert(connection: Connection, table: str, *rows: dict[str, object]) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection, only=[table])
+    for row in rows:  # one by one: the rows need not name the same columns
+        connection.execute(metadata.tables[table].insert(), row)
+
+
+def rows_0001(connection: Connection) -> None:
+    _insert(
+        connection, "users",
+        {"id": 5001, "chat_id": 5001, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
+         "snooze_minutes": 20, "paused_until": date(2026, 3, 9), "routine_id": "pigeon", "created_at": T0,
+         "updated_at": T0},
+        {"id": 5002, "chat_id": 5002, "onboarding_step": "time", "awaiting_input": "time:1", "created_at": T0,
+         "updated_at": T0},
+    )  # fmt: skip
+    _insert(connection, "reminder_slots", {"id": 1, "user_id": 5001, "slot": 1, "local_time": time(7, 15),
+                                           "enabled": True, "next_due_at": T0})  # fmt: skip
+    _insert(
+        connection, "reminder_deliveries",
+        {"id": 1, "user_id": 5001, "slot": 1, "local_date": date(2026, 3, 2), "due_at": T0, "send_after": T0,
+         "status": "sent", "attempts": 1, "sent_at": T0, "message_id": 77},
+    )  # fmt: skip
+    _insert(
+        connection, "routine_sessions",
+        {"id": 1, "user_id": 5001, "routine_id": "pigeon", "status": "finished", "local_date": date(2026, 3, 2),
+         "started_at": T0, "finished_at": T0, "state": {"step": 3, "reps": [1, 2]}, "seq": 4, "delivery_id": 1,
+         "gentle": True, "tighter_side": "left"},
+    )  # fmt: skip
+    _insert(
+        connection, "ratings",
+        {"id": 1, "user_id": 5001, "session_id": 1, "kind": "before", "value": 6.5, "source": "button",
+         "local_date": date(2026, 3, 2), "created_at": T0, "updated_at": T0, "update_id": 901},
+        {"id": 2, "user_id": 5001, "session_id": 1, "kind": "after", "value": 4.0, "source": "text",
+         "local_date": date(2026, 3, 2), "created_at": T0, "updated_at": T0, "update_id": 902},
+    )  # fmt: skip
+    _insert(connection, "skipped_days", {"id": 1, "user_id": 5002, "local_date": date(2026, 3, 1),
+                                         "reason": "travelling", "created_at": T0})  # fmt: skip
+
+
+def rows_0002(connection: Connection) -> None:
+    _insert(
+        connection, "safety_events",
+        {"id": 1, "user_id": 5001, "kind": "warning", "context": "hold", "session_id": 1,
+         "local_date": date(2026, 3, 2), "created_at": T0},
+        {"id": 2, "user_id": 5002, "kind": "red_flag", "context": "chat", "session_id": None,
+         "local_date": date(2026, 3, 1), "created_at": T0},
+    )  # fmt: skip
+
+
+SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
+    "0001": rows_0001,
+    "0002": rows_0002,
+}
