@@ -25,6 +25,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
 from bot.health.database_watcher import DatabaseWatcher
 from bot.reminders.dispatcher import ReminderDispatcher
+from bot.reminders.prompts import OutcomePrompter
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
@@ -96,6 +97,7 @@ def build_application(
     ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
     ctx.routine = RoutineRuntime(ctx)
     ctx.backup = ScheduledBackup(settings)
+    ctx.prompter = OutcomePrompter(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application

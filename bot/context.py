@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bot.backup.scheduled import ScheduledBackup
     from bot.health.database_watcher import DatabaseWatcher
     from bot.reminders.dispatcher import ReminderDispatcher
+    from bot.reminders.prompts import OutcomePrompter
     from bot.routine.runtime import RoutineRuntime
 
 APP_KEY = "stretchbot"
@@ -62,11 +63,12 @@ class AppContext:
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)
     backup: ScheduledBackup = field(init=False)
+    prompter: OutcomePrompter = field(init=False)
 
     @property
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
-        return [self.watcher, self.dispatcher, self.routine, self.backup]
+        return [self.watcher, self.dispatcher, self.prompter, self.routine, self.backup]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""

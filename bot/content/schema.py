@@ -68,6 +68,15 @@ class SafetyFile(_Strict):
     median_days: int = Field(default=14, ge=1, le=90)
 
 
+class OutcomesFile(_Strict):
+    """The outcome questions: when the morning-stiffness question comes, and its buttons (minutes)."""
+
+    stiffness_delay_minutes: int = Field(default=90, ge=0, le=8 * 60)
+    stiffness_buttons: list[Annotated[int, Field(ge=0, le=120)]] = Field(
+        default_factory=lambda: [0, 15, 30, 60, 90, 120], min_length=2, max_length=8
+    )
+
+
 class CoachFile(_Strict):
     """`content/coach.yaml`: behaviour a coach may tune."""
 
@@ -82,3 +91,4 @@ class CoachFile(_Strict):
     rating_correction_minutes: int = Field(default=30, ge=1, le=24 * 60)
     live_update_seconds: int = Field(default=10, ge=5, le=60)
     safety: SafetyFile = Field(default_factory=SafetyFile)
+    outcomes: OutcomesFile = Field(default_factory=OutcomesFile)

@@ -63,6 +63,9 @@ class User(Base):
     # Reminders resume on this local date; PAUSED_INDEFINITELY means "until /resume".
     paused_until: Mapped[date | None] = mapped_column(Date)
     routine_id: Mapped[str] = mapped_column(String(48), default="pigeon", server_default="pigeon")
+    # The outcome questions (issue 18): the daily morning-stiffness question and the weekly PEG check-in.
+    ask_stiffness: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    weekly_checkin: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -189,7 +192,59 @@ class SafetyEvent(Base):
     created_at: Mapped[datetime]
 
 
+class OutcomePrompt(Base):
+    """When a user's next outcome question is due: `kind` "stiffness" (daily) or "weekly" (the PEG check-in).
+
+    `next_due_at` (UTC, indexed) is the morning reminder's time on the local date the question is for; the
+    prompter sends it a content-configured delay later. `last_local_date`: the date it was last asked for.
+    """
+
+    __tablename__ = "outcome_prompts"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_local_date: Mapped[date | None] = mapped_column(Date)
+
+
+class MorningStiffness(Base):
+    """How long the back stayed stiff after waking on a local date, in minutes (0-120; 120 = 2 hours or more)."""
+
+    __tablename__ = "morning_stiffness"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(8))  # button | text
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class WeeklyCheckin(Base):
+    """One weekly PEG check-in: three 0-10 items (None until answered). status: asked | done | declined."""
+
+    __tablename__ = "weekly_checkins"
+    __table_args__ = (UniqueConstraint("user_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    pain: Mapped[int | None] = mapped_column(SmallInteger)
+    enjoyment: Mapped[int | None] = mapped_column(SmallInteger)
+    activity: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(16), default="asked")
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
 ALL_USER_TABLES: tuple[type[Base], ...] = (
+    OutcomePrompt,
+    MorningStiffness,
+    WeeklyCheckin,
     SafetyEvent,
     Rating,
     RoutineSession,

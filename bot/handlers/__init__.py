@@ -10,7 +10,20 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, data, onboarding, pausing, progress, ratings, reminders, routine, settings, text
+from bot.handlers import (
+    admin,
+    common,
+    data,
+    onboarding,
+    outcomes,
+    pausing,
+    progress,
+    ratings,
+    reminders,
+    routine,
+    settings,
+    text,
+)
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -21,6 +34,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     reminders.register(application)
     routine.register(application)
     ratings.register(application)
+    outcomes.register(application)
     progress.register(application)
     data.register(application)
     admin.register(application)

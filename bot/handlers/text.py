@@ -1,7 +1,8 @@
 """Typed text: one handler that asks each flow, in a fixed order, whether the text is meant for it.
 
 Order: the settings questions first (they were asked explicitly; an unknown user is asked to /start there), then
-the running routine's pending rating, then a stiffness rating typed at any time; anything else gets a short hint.
+the running routine's pending rating, then an open outcome question (morning stiffness, weekly check-in), then a
+stiffness rating typed at any time; anything else gets a short hint.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import ratings, routine, settings
+from bot.handlers import outcomes, ratings, routine, settings
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
 MAX_TEXT = 1000
 
-# The running routine's pending rating comes before the ratings consumer, which stays last: any number left
-# over is a stiffness rating typed at any time.
-CONSUMERS: tuple[TextConsumer, ...] = (settings.consume_text, routine.consume_text, ratings.consume_text)
+# The running routine's pending rating comes before an open outcome question (minutes, a weekly 0-10 item), and the
+# ratings consumer stays last: any number left over is a stiffness rating typed at any time.
+CONSUMERS: tuple[TextConsumer, ...] = (
+    settings.consume_text,
+    routine.consume_text,
+    outcomes.consume_text,
+    ratings.consume_text,
+)
 
 
 async def on_text(_update: Update, context: BotContext) -> None:

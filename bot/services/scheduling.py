@@ -12,6 +12,7 @@ from bot.db.models import ReminderSlot, User
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.local_time import user_zone
 from bot.domain.schedule import next_occurrence_respecting_pause
+from bot.services.outcome_schedule import schedule_prompts
 
 # `users.paused_until` value meaning "paused until /resume".
 PAUSED_INDEFINITELY = date(9999, 12, 31)
@@ -54,6 +55,7 @@ async def reschedule(uow: UnitOfWork, user: User, now: datetime, default_timezon
     for slot in slots:
         slot.next_due_at = next_due(user, slot.local_time, now, default_timezone) if slot.enabled else None
     await uow.flush()
+    await schedule_prompts(uow, user, now, default_timezone)  # the outcome questions follow the morning reminder
     return slots
 
 

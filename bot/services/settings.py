@@ -30,6 +30,8 @@ class SettingsSnapshot:
     status: str
     paused_until: date | None
     next_due: datetime | None
+    ask_stiffness: bool = True  # the morning-stiffness question (issue 18)
+    weekly_checkin: bool = True  # the weekly check-in
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ async def snapshot(uow: UnitOfWork, user: User) -> SettingsSnapshot:
         status=user.status,
         paused_until=user.paused_until,
         next_due=earliest_due(list(slots.values())),
+        ask_stiffness=user.ask_stiffness,
+        weekly_checkin=user.weekly_checkin,
     )
 
 

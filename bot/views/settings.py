@@ -22,6 +22,7 @@ from bot.ui.callbacks_settings import (
 )
 from bot.ui.message import Button, OutgoingMessage, Reply, Rows, chunk
 from bot.views.calendar import clock, short_date
+from bot.views.outcomes import switch_buttons
 from bot.views.when import describe_when
 
 SECOND_PRESETS = ("12:00", "17:00", "18:00", "20:00")
@@ -146,6 +147,7 @@ def settings_message(scope: UserScope, snap: SettingsSnapshot) -> OutgoingMessag
             Button(texts.render("buttons.second_reminder"), SettingsMenu("second")),
             Button(texts.render("buttons.snooze_length"), SettingsMenu("snooze")),
         ),
+        switch_buttons(scope.content, snap.ask_stiffness, snap.weekly_checkin),
         (Button(texts.render("buttons.pause"), SettingsMenu("pause")), *keep),
     )
     return OutgoingMessage(summary(scope, snap), rows)

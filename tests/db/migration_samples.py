@@ -83,7 +83,31 @@ def rows_0002(connection: Connection) -> None:
     )  # fmt: skip
 
 
+def rows_0003(connection: Connection) -> None:
+    metadata = MetaData()
+    metadata.reflect(connection, only=["users"])
+    users = metadata.tables["users"]
+    connection.execute(users.update().where(users.c.id == 5001).values(ask_stiffness=False, weekly_checkin=True))
+    _insert(
+        connection, "outcome_prompts",
+        {"id": 1, "user_id": 5001, "kind": "stiffness", "next_due_at": T0, "last_local_date": date(2026, 3, 1)},
+        {"id": 2, "user_id": 5001, "kind": "weekly", "next_due_at": None, "last_local_date": None},
+    )  # fmt: skip
+    _insert(
+        connection, "morning_stiffness",
+        {"id": 1, "user_id": 5001, "local_date": date(2026, 3, 2), "minutes": 45, "source": "text",
+         "created_at": T0, "updated_at": T0},
+    )  # fmt: skip
+    _insert(
+        connection, "weekly_checkins",
+        {"id": 1, "user_id": 5001, "local_date": date(2026, 3, 2), "pain": 6, "enjoyment": 5, "activity": 4,
+         "status": "done", "created_at": T0, "completed_at": T0},
+        {"id": 2, "user_id": 5002, "local_date": date(2026, 3, 2), "status": "asked", "created_at": T0},
+    )  # fmt: skip
+
+
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
+    "0003": rows_0003,
 }

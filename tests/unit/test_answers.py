@@ -60,3 +60,20 @@ def test_any_text_gives_an_answer_in_range_or_none(text: str) -> None:
     peg = parse_peg_item(text)
     if isinstance(peg, Answer):
         assert 0 <= peg.value <= 10
+
+
+@pytest.mark.parametrize(
+    "text", ["I can't control my bladder", "numb between my legs", "both legs feel weak", "trouble passing urine"]
+)
+def test_red_flags(text: str) -> None:
+    from bot.domain.answers import mentions_red_flag
+
+    assert mentions_red_flag(text)
+
+
+@pytest.mark.parametrize(("text", "pain"), [("my back hurts", True), ("sharp pain", True), ("hello", False)])
+def test_pain_words(text: str, pain: bool) -> None:
+    from bot.domain.answers import mentions_pain, mentions_red_flag
+
+    assert mentions_pain(text) is pain
+    assert not mentions_red_flag(text)

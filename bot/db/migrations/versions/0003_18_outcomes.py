@@ -1,0 +1,73 @@
+"""outcomes (issue 18): morning stiffness minutes, weekly PEG check-ins, their schedule, and the users' switches
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01 01:20:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.db.types
+
+revision: str = '0003'
+down_revision: str | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ask_stiffness', sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column('weekly_checkin', sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.create_table('outcome_prompts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('next_due_at', bot.db.types.UTCDateTime(), nullable=True),
+    sa.Column('last_local_date', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outcome_prompts_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome_prompts')),
+    sa.UniqueConstraint('user_id', 'kind', name=op.f('uq_outcome_prompts_user_id_kind'))
+    )
+    op.create_index(op.f('ix_outcome_prompts_next_due_at'), 'outcome_prompts', ['next_due_at'], unique=False)
+    op.create_table('morning_stiffness',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('minutes', sa.SmallInteger(), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('created_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_morning_stiffness_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_morning_stiffness')),
+    sa.UniqueConstraint('user_id', 'local_date', name=op.f('uq_morning_stiffness_user_id_local_date'))
+    )
+    op.create_table('weekly_checkins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('pain', sa.SmallInteger(), nullable=True),
+    sa.Column('enjoyment', sa.SmallInteger(), nullable=True),
+    sa.Column('activity', sa.SmallInteger(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.Column('completed_at', bot.db.types.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_weekly_checkins_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_checkins')),
+    sa.UniqueConstraint('user_id', 'local_date', name=op.f('uq_weekly_checkins_user_id_local_date'))
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('weekly_checkins')
+    op.drop_table('morning_stiffness')
+    op.drop_index(op.f('ix_outcome_prompts_next_due_at'), table_name='outcome_prompts')
+    op.drop_table('outcome_prompts')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('weekly_checkin')
+        batch_op.drop_column('ask_stiffness')
