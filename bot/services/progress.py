@@ -16,7 +16,7 @@ from datetime import date, time, timedelta
 from bot.db.models import Rating, RoutineSession
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
-from bot.domain import stats
+from bot.domain import outcomes, stats
 from bot.services.user_scope import UserScope
 
 PROGRESS_DAYS = 30
@@ -40,10 +40,15 @@ class ProgressReport:
     trend: stats.WeeklyTrend
     tighter_side: stats.Side | None
     skip_reasons: dict[str, int]
+    # Change from baseline (issue 18): before-ratings, morning-stiffness minutes, weekly PEG.
+    before_change: outcomes.Change = field(default_factory=lambda: outcomes.Change(outcomes.Verdict.NO_DATA))
+    minutes_change: outcomes.Change = field(default_factory=lambda: outcomes.Change(outcomes.Verdict.NO_DATA))
+    peg_change: outcomes.Change = field(default_factory=lambda: outcomes.Change(outcomes.Verdict.NO_DATA))
+    minutes: dict[date, float] = field(default_factory=dict)  # morning-stiffness minutes in the window
 
     @property
     def has_data(self) -> bool:
-        return bool(self.before or self.after or self.done or self.skipped)
+        return bool(self.before or self.after or self.done or self.skipped or self.minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +97,11 @@ def build_report(
     ratings: list[Rating],
     skips: dict[date, str | None],
     days: int = PROGRESS_DAYS,
+    minutes: dict[date, float] | None = None,
+    peg: list[tuple[date, float]] | None = None,
 ) -> ProgressReport:
-    """The report from stored rows (pure: easy to test with known data)."""
+    """The report from stored rows (pure: easy to test with known data). `minutes`: morning-stiffness minutes by
+    local date; `peg`: completed weekly check-ins' scores."""
     first = today - timedelta(days=days - 1)
     window = tuple(first + timedelta(days=i) for i in range(days))
     by_session = _session_ratings(ratings)
@@ -113,6 +121,8 @@ def build_report(
     points = [(r.local_date, r.before) for r in records if r.before is not None and warmup <= r.local_date <= today]
     average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
     paired = [r for r in recent if r.before is not None and r.after is not None]
+    all_before = _mean_by_day([(r.local_date, r.before) for r in records if r.before is not None])
+    all_minutes = minutes or {}
     return ProgressReport(
         today=today,
         days=window,
@@ -130,7 +140,22 @@ def build_report(
         skip_reasons=stats.skip_reason_counts(
             [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
         ),
+        before_change=outcomes.change_from_baseline(all_before, today, outcomes.RATING_RULE),
+        minutes_change=outcomes.change_from_baseline(all_minutes, today, outcomes.MINUTES_RULE, outcomes.median),
+        peg_change=outcomes.peg_change(peg or []),
+        minutes={d: v for d, v in all_minutes.items() if first <= d <= today},
     )
+
+
+async def outcome_data(uow: UnitOfWork, user_id: int) -> tuple[dict[date, float], list[tuple[date, float]]]:
+    """The user's morning-stiffness minutes by local date and completed PEG scores."""
+    minutes = {row.local_date: float(row.minutes) for row in await uow.outcomes.stiffness_of(user_id)}
+    peg = [
+        (c.local_date, outcomes.peg_score(c.pain, c.enjoyment, c.activity))
+        for c in await uow.outcomes.checkins_of(user_id)
+        if c.status == "done" and c.pain is not None and c.enjoyment is not None and c.activity is not None
+    ]
+    return minutes, peg
 
 
 async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
@@ -142,7 +167,8 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
     ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
-    return build_report(today, sessions, ratings, skips)
+    minutes, peg = await outcome_data(uow, user_id)
+    return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg)
 
 
 async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_DAYS) -> list[HistoryDay] | None:

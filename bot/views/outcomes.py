@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.content.catalog import TEXT_CATALOG
 from bot.content.loader import Content
 from bot.domain import outcomes
 from bot.services.outcomes import StiffnessSaved, WeeklySummary
@@ -197,3 +198,84 @@ def switch_buttons(content: Content, ask_stiffness: bool, weekly_checkin: bool) 
 
 def switched(content: Content, what: str, on: bool) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render(f"outcomes.switched_{what}_{'on' if on else 'off'}"))
+
+
+# --- change from baseline (/progress and /report) ---------------------------------------------------------------
+
+MEASURES = {"before": "outcomes.measure_before", "minutes": "outcomes.measure_minutes", "peg": "outcomes.measure_peg"}
+
+
+def _points(content: Content, value: float) -> str:
+    texts = content.texts
+    if format_points(value) == "1":
+        return texts.render("outcomes.point_one")
+    return texts.render("outcomes.points", points=format_points(value))
+
+
+def measure_value(content: Content, measure: str, value: float) -> str:
+    return duration(content, value) if measure == "minutes" else format_points(value)
+
+
+def _amount(content: Content, measure: str, change: outcomes.Change) -> str:
+    points = abs(change.points or 0.0)
+    amount = duration(content, points) if measure == "minutes" else _points(content, points)
+    if change.percent is None:
+        return amount
+    return content.texts.render("outcomes.amount", amount=amount, percent=f"{abs(change.percent):.0f}%")
+
+
+def _days(content: Content, days: int) -> str:
+    texts = content.texts
+    return texts.render("outcomes.day_one") if days == 1 else texts.render("outcomes.day_count", days=str(days))
+
+
+def change_line(content: Content, measure: str, change: outcomes.Change, today: date) -> str | None:
+    """One honest sentence about a measure's change from baseline; None without data."""
+    texts = content.texts
+    if change.verdict == outcomes.Verdict.NO_DATA or change.baseline is None:
+        return None
+    values = {
+        "measure": texts.render(MEASURES[measure]),
+        "baseline": measure_value(content, measure, change.baseline),
+        "threshold": texts.render("outcomes.threshold_percent" if measure == "minutes" else "outcomes.threshold_points"),
+    }
+    if change.current is not None:
+        values["current"] = measure_value(content, measure, change.current)
+        values["amount"] = _amount(content, measure, change)
+    verdict = change.verdict
+    lower = change.points is not None and change.points < 0
+    if measure == "peg":
+        key = {
+            outcomes.Verdict.TOO_EARLY: "outcomes.change_peg_first",
+            outcomes.Verdict.BETTER: "outcomes.change_peg_better",
+            outcomes.Verdict.WORSE: "outcomes.change_peg_worse",
+        }.get(verdict, "outcomes.change_peg_small")
+    elif verdict == outcomes.Verdict.TOO_EARLY:
+        assert change.baseline_period is not None
+        values["days"] = _days(content, (today - change.baseline_period[0]).days + 1)
+        key = "outcomes.change_too_early"
+    elif verdict == outcomes.Verdict.SPARSE:
+        key = "outcomes.change_sparse"
+    elif verdict == outcomes.Verdict.BETTER:
+        key = "outcomes.change_better"
+    elif verdict == outcomes.Verdict.WORSE:
+        key = "outcomes.change_worse"
+    else:
+        key = "outcomes.change_small_lower" if lower else "outcomes.change_small_higher"
+    return texts.render(key, **{name: values[name] for name in TEXT_CATALOG[key] if name in values})
+
+
+def change_lines(
+    content: Content,
+    today: date,
+    before: outcomes.Change,
+    minutes: outcomes.Change,
+    peg: outcomes.Change,
+) -> list[str]:
+    """The baseline section: a title and a line per measure that has data (empty if none has)."""
+    lines = [
+        line
+        for measure, change in (("before", before), ("minutes", minutes), ("peg", peg))
+        if (line := change_line(content, measure, change, today)) is not None
+    ]
+    return [content.texts.render("outcomes.baseline_title"), *lines] if lines else []

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.charts.progress_chart import ChartData, ChartLabels
 from bot.content.loader import Content
 from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
-from bot.ui.message import Attachment, OutgoingMessage
+from bot.ui.message import Attachment, OutgoingMessage, Reply
 from bot.views.calendar import clock, day_month, short_date
 from bot.views.numbers import format_points, format_rating
+from bot.views.outcomes import change_lines
 
 KNOWN_REASONS = frozenset({"flare_up", "travelling", "ill", "no_time", "other"})
 SAME = 0.25  # changes smaller than this read as "about the same"
@@ -92,11 +93,19 @@ def summary(content: Content, report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
-def progress_message(content: Content, report: ProgressReport, chart_png: bytes) -> OutgoingMessage:
-    """The chart with the summary as its caption."""
-    return OutgoingMessage(
+def baseline_text(content: Content, report: ProgressReport) -> str | None:
+    """The change from baseline, measure by measure (a message of its own: a photo caption holds 1024 characters)."""
+    lines = change_lines(content, report.today, report.before_change, report.minutes_change, report.peg_change)
+    return "\n".join(lines) if lines else None
+
+
+def progress_message(content: Content, report: ProgressReport, chart_png: bytes) -> Reply:
+    """The chart with the summary as its caption, then the change from baseline."""
+    chart = OutgoingMessage(
         summary(content, report), attachment=Attachment("photo", f"progress-{report.today}.png", chart_png)
     )
+    baseline = baseline_text(content, report)
+    return Reply.of(chart, OutgoingMessage(baseline)) if baseline else Reply.of(chart)
 
 
 def no_data(content: Content) -> OutgoingMessage:
