@@ -202,6 +202,7 @@ def switched(content: Content, what: str, on: bool) -> OutgoingMessage:
 
 # --- change from baseline (/progress and /report) ---------------------------------------------------------------
 
+THRESHOLDS = {True: "outcomes.threshold_percent", False: "outcomes.threshold_points"}
 MEASURES = {"before": "outcomes.measure_before", "minutes": "outcomes.measure_minutes", "peg": "outcomes.measure_peg"}
 
 
@@ -237,7 +238,7 @@ def change_line(content: Content, measure: str, change: outcomes.Change, today: 
     values = {
         "measure": texts.render(MEASURES[measure]),
         "baseline": measure_value(content, measure, change.baseline),
-        "threshold": texts.render("outcomes.threshold_percent" if measure == "minutes" else "outcomes.threshold_points"),
+        "threshold": texts.render(THRESHOLDS[measure == "minutes"]),
     }
     if change.current is not None:
         values["current"] = measure_value(content, measure, change.current)
