@@ -1,134 +1,222 @@
-"""A user's own data: /export as one CSV file, /delete of every row in every table.
+"""A user's own data: /export as a ZIP of tidy CSV tables, /delete of every row in every table.
 
-CSV format (decided here, documented in the file's header row):
+The export (format documented in README.txt inside it, see `EXPORT_README`, and in the project README):
 
+* One CSV per kind of record: `ratings.csv`, `sessions.csv`, `skipped_days.csv`, `morning_stiffness.csv`,
+  `weekly_checkins.csv`, `safety_events.csv`, `settings.csv`. Each has a header row, even when empty.
 * UTF-8 with a byte-order mark, comma separated, CRLF line ends: Excel, Numbers and Google Sheets open it as is.
-* One row per rating, routine session, skipped day and reminder time; the `record` column says which.
-* Dates are ISO (``2026-03-02``); `time_utc` is ISO 8601 in UTC (``2026-03-02T06:00:00+00:00``), `time_local`
-  the same moment in the user's timezone (for a reminder: its local time of day); `local_date` is the day the
-  record belongs to on the user's calendar.
-* Ratings are 0-10 with halves kept (``7.5``); `kind` is before / after / adhoc, `session_id` links a before or
-  after rating to its session row.
+* Dates are the user's local dates (``2026-03-02``), times their local wall-clock times (``08:05:09``, no
+  microseconds): the forms Excel reads as a date and a time. No internal ids: a rating names its session by the
+  session's date and start time.
+* Ratings are 0-10 with halves kept (``7.5``); stiffness minutes 0-120 (120 = 2 hours or more).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
+from bot.domain import outcomes
 from bot.domain.time_of_day import format_time_of_day
 from bot.services.user_scope import UserScope
 
-COLUMNS = (
-    "record",
-    "local_date",
-    "time_utc",
-    "time_local",
-    "kind",
-    "value",
-    "source",
-    "session_id",
-    "status",
-    "finished_utc",
-    "tighter_side",
-    "gentle",
-    "skip_reason",
-    "timezone",
-)
+TABLES: dict[str, tuple[str, ...]] = {
+    "ratings.csv": ("date", "time", "kind", "value", "source", "session_date", "session_time"),
+    "sessions.csv": ("date", "start_time", "end_time", "status", "routine", "gentle", "tighter_side"),
+    "skipped_days.csv": ("date", "reason"),
+    "morning_stiffness.csv": ("date", "minutes", "source", "answered_time"),
+    "weekly_checkins.csv": ("date", "status", "pain", "enjoyment", "activity", "peg_score"),
+    "safety_events.csv": ("date", "time", "kind", "where"),
+    "settings.csv": ("setting", "value"),
+}
+
+EXPORT_README = """stretchbot export
+=================
+
+Your data, one table per kind of record. Every file is UTF-8 CSV (comma separated, with a header row) and opens
+in Excel, Numbers, LibreOffice or Google Sheets. Dates are your local dates (YYYY-MM-DD) and times your local
+wall-clock times (HH:MM:SS), in the timezone given in settings.csv.
+
+ratings.csv - every back-stiffness rating, 0 (not stiff) to 10 (worst)
+  date          the day the rating belongs to
+  time          when it was given
+  kind          before / after (a stretch) or adhoc (typed at any time)
+  value         0-10, halves kept (7.5)
+  source        button or text (typed)
+  session_date  for before/after: the date of the stretch it belongs to (see sessions.csv)
+  session_time  for before/after: the start time of that stretch
+
+sessions.csv - every stretch started
+  date          the day of the stretch
+  start_time    when it started
+  end_time      when it finished (empty if it did not)
+  status        finished / stopped / abandoned / active
+  routine       which routine
+  gentle        yes if the gentler variant was chosen
+  tighter_side  left / right / same, as answered during the stretch
+
+skipped_days.csv - days skipped on purpose
+  date          the day skipped
+  reason        flare_up / travelling / ill / no_time / other (empty: no reason given)
+
+morning_stiffness.csv - how long the back stayed stiff after waking
+  date          the morning
+  minutes       0-120; 120 means 2 hours or more
+  source        button or text (typed)
+  answered_time when it was last answered
+
+weekly_checkins.csv - the weekly PEG check-in (each item 0-10 about the past week)
+  date          the day of the check-in
+  status        done / declined / asked (not finished)
+  pain          average pain
+  enjoyment     how much pain interfered with enjoyment of life
+  activity      how much pain interfered with general activity
+  peg_score     the mean of the three (when all were answered), one decimal
+
+safety_events.csv - pain or warning signs reported (never your words)
+  date, time    when
+  kind          red_flag (urgent care) / warning (see a clinician) / pain (stop, go gentler)
+  where         where it was reported: hold / routine / reminder / rating / chat
+
+settings.csv - your settings at the time of the export, one per row (setting, value)
+"""
 
 
 @dataclass(frozen=True, slots=True)
 class Export:
     filename: str
     data: bytes
-    rows: int
+    rows: int  # records other than settings
 
 
-def _local(moment: datetime | None, zone: tzinfo) -> str:
-    return moment.astimezone(zone).isoformat() if moment is not None else ""
-
-
-def _utc(moment: datetime | None) -> str:
-    return moment.isoformat() if moment is not None else ""
+def _date_time(moment: datetime | None, zone: tzinfo) -> tuple[str, str]:
+    if moment is None:
+        return "", ""
+    local = moment.astimezone(zone).replace(microsecond=0)
+    return local.date().isoformat(), local.time().isoformat()
 
 
 def _value(value: float) -> str:
     return f"{value:g}"
 
 
-async def export_rows(uow: UnitOfWork, scope: UserScope) -> list[dict[str, str]] | None:
-    """Every record of the user as CSV rows (column -> text), in date order; None for an unknown user."""
+async def export_tables(uow: UnitOfWork, scope: UserScope) -> dict[str, list[dict[str, str]]] | None:
+    """Every record of the user as rows of the TABLES, in date order; None for an unknown user."""
     user_id, zone = scope.user_id, scope.zone
-    if await uow.users.get(user_id) is None:
+    user = await uow.users.get(user_id)
+    if user is None:
         return None
     history = UserHistory(uow.session)
-    rows: list[tuple[str, str, dict[str, str]]] = []
-    for s in await history.sessions(user_id):
-        row = {
-            "record": "session",
-            "local_date": s.local_date.isoformat(),
-            "time_utc": _utc(s.started_at),
-            "time_local": _local(s.started_at, zone),
-            "session_id": str(s.id),
-            "status": s.status,
-            "finished_utc": _utc(s.finished_at),
-            "tighter_side": s.tighter_side or "",
-            "gentle": "yes" if s.gentle else "no",
-        }
-        rows.append((row["local_date"], row["time_utc"], row))
-    for r in await uow.ratings.of_user(user_id):
-        row = {
-            "record": "rating",
-            "local_date": r.local_date.isoformat(),
-            "time_utc": _utc(r.created_at),
-            "time_local": _local(r.created_at, zone),
-            "kind": r.kind,
-            "value": _value(r.value),
-            "source": r.source,
-            "session_id": str(r.session_id) if r.session_id is not None else "",
-        }
-        rows.append((row["local_date"], row["time_utc"], row))
-    for skip in await history.skipped_days(user_id):
-        row = {
-            "record": "skip",
-            "local_date": skip.local_date.isoformat(),
-            "time_utc": _utc(skip.created_at),
-            "time_local": _local(skip.created_at, zone),
-            "skip_reason": skip.reason or "",
-        }
-        rows.append((row["local_date"], row["time_utc"], row))
-    ordered = [row for _, _, row in sorted(rows, key=lambda item: (item[0], item[1]))]
-    for slot in await history.reminder_slots(user_id):
-        ordered.append(
+    tables: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
+    sessions = await history.sessions(user_id)
+    started = {s.id: _date_time(s.started_at, zone) for s in sessions}
+    for s in sessions:
+        start = started[s.id]
+        tables["sessions.csv"].append(
             {
-                "record": "reminder",
-                "time_local": format_time_of_day(slot.local_time),
-                "kind": f"slot {slot.slot}",
-                "status": "on" if slot.enabled else "off",
+                "date": s.local_date.isoformat(),
+                "start_time": start[1],
+                "end_time": _date_time(s.finished_at, zone)[1],
+                "status": s.status,
+                "routine": s.routine_id,
+                "gentle": "yes" if s.gentle else "no",
+                "tighter_side": s.tighter_side or "",
             }
         )
-    return [{column: row.get(column, "") for column in COLUMNS} | {"timezone": scope.timezone} for row in ordered]
+    for r in sorted(await uow.ratings.of_user(user_id), key=lambda r: (r.local_date, r.created_at)):
+        session = started.get(r.session_id) if r.session_id is not None else None
+        tables["ratings.csv"].append(
+            {
+                "date": r.local_date.isoformat(),
+                "time": _date_time(r.created_at, zone)[1],
+                "kind": r.kind,
+                "value": _value(r.value),
+                "source": r.source,
+                "session_date": session[0] if session else "",
+                "session_time": session[1] if session else "",
+            }
+        )
+    for skip in await history.skipped_days(user_id):
+        tables["skipped_days.csv"].append({"date": skip.local_date.isoformat(), "reason": skip.reason or ""})
+    for m in await uow.outcomes.stiffness_of(user_id):
+        tables["morning_stiffness.csv"].append(
+            {
+                "date": m.local_date.isoformat(),
+                "minutes": str(m.minutes),
+                "source": m.source,
+                "answered_time": _date_time(m.updated_at, zone)[1],
+            }
+        )
+    for c in await uow.outcomes.checkins_of(user_id):
+        items = (c.pain, c.enjoyment, c.activity)
+        complete = c.pain is not None and c.enjoyment is not None and c.activity is not None
+        score = f"{outcomes.peg_score(*items):.1f}" if complete else ""  # type: ignore[arg-type]
+        tables["weekly_checkins.csv"].append(
+            {
+                "date": c.local_date.isoformat(),
+                "status": c.status,
+                **{
+                    name: "" if v is None else str(v)
+                    for name, v in zip(("pain", "enjoyment", "activity"), items, strict=True)
+                },
+                "peg_score": score,
+            }
+        )
+    for event in await history.safety_events(user_id):
+        tables["safety_events.csv"].append(
+            {
+                "date": event.local_date.isoformat(),
+                "time": _date_time(event.created_at, zone)[1],
+                "kind": event.kind,
+                "where": event.context,
+            }
+        )
+    slots = {slot.slot: slot for slot in await history.reminder_slots(user_id)}
+    morning, second = slots.get(1), slots.get(2)
+    settings = {
+        "timezone": scope.timezone,
+        "morning_reminder": format_time_of_day(morning.local_time) if morning and morning.enabled else "off",
+        "second_reminder": format_time_of_day(second.local_time) if second and second.enabled else "off",
+        "snooze_minutes": str(user.snooze_minutes),
+        "reminders": user.status,
+        "paused_until": user.paused_until.isoformat() if user.paused_until else "",
+        "morning_stiffness_question": "on" if user.ask_stiffness else "off",
+        "weekly_checkin": "on" if user.weekly_checkin else "off",
+        "routine": user.routine_id,
+    }
+    tables["settings.csv"] = [{"setting": name, "value": value} for name, value in settings.items()]
+    return tables
 
 
-def to_csv(rows: list[dict[str, str]]) -> bytes:
+def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def to_zip(tables: dict[str, list[dict[str, str]]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", EXPORT_README.replace("\n", "\r\n"))
+        for name, columns in TABLES.items():
+            archive.writestr(name, to_csv(columns, tables[name]))
+    return buffer.getvalue()
+
+
 async def export(uow: UnitOfWork, scope: UserScope) -> Export | None:
-    """The user's data as a CSV file; None for an unknown user. `rows` counts records other than reminders."""
-    rows = await export_rows(uow, scope)
-    if rows is None:
+    """The user's data as a ZIP of CSV tables; None for an unknown user."""
+    tables = await export_tables(uow, scope)
+    if tables is None:
         return None
-    records = sum(1 for row in rows if row["record"] != "reminder")
-    return Export(f"stretchbot-{scope.today.isoformat()}.csv", to_csv(rows), records)
+    records = sum(len(rows) for name, rows in tables.items() if name != "settings.csv")
+    return Export(f"stretchbot-{scope.today.isoformat()}.zip", to_zip(tables), records)
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> bool:

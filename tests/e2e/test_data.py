@@ -1,4 +1,4 @@
-"""/export (a CSV round trip through the stand-in) and /delete (no row left in any table, others untouched)."""
+"""/export (a ZIP of CSV tables, round trip through the stand-in) and /delete (no row left in any table, others untouched)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import csv
 import io
 import logging
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.db.models import Base, MorningStiffness, OutcomePrompt, ReminderDelivery, SafetyEvent, WeeklyCheckin
 from bot.domain.clock import FakeClock
-from bot.services.data import COLUMNS
+from bot.services.data import TABLES
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
 from tests.e2e.data_helpers import App, add_day, add_skip, ctx_of, onboard, reply_to, text_of
@@ -24,36 +25,84 @@ from tests.e2e.helpers import dispatcher_of, read_until
 TODAY = date(2026, 3, 2)
 
 
+def read_export(raw: bytes) -> tuple[dict[str, list[dict[str, str]]], str]:
+    """Every table of an export ZIP (parsed as a spreadsheet would), and its README.txt."""
+    tables: dict[str, list[dict[str, str]]] = {}
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert sorted(archive.namelist()) == sorted(["README.txt", *TABLES])
+        readme = archive.read("README.txt").decode("utf-8")
+        for name, columns in TABLES.items():
+            data = archive.read(name)
+            assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens it as UTF-8
+            reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+            assert tuple(reader.fieldnames or ()) == columns, name
+            tables[name] = list(reader)
+    return tables, readme
+
+
 async def test_export_round_trip(user: ChatUser, app: App, standin: BotApiStandIn) -> None:
     await onboard(app)
-    session_id = await add_day(app, TODAY - timedelta(days=1), 6.5, 4, side="left")
+    await add_day(app, TODAY - timedelta(days=1), 6.5, 4, side="left")
     await add_skip(app, TODAY - timedelta(days=2), "ill")
     await reply_to(user, "7 and a half")
+    moment = datetime(2026, 3, 2, 6, 5, 9, 123456, tzinfo=UTC)
+    async with ctx_of(app).db.unit_of_work() as uow:
+        uow.session.add(
+            MorningStiffness(
+                user_id=1001, local_date=TODAY, minutes=45, source="text", created_at=moment, updated_at=moment
+            )
+        )
+        uow.session.add(
+            WeeklyCheckin(
+                user_id=1001,
+                local_date=TODAY,
+                pain=6,
+                enjoyment=5,
+                activity=5,
+                status="done",
+                created_at=moment,
+                completed_at=moment,
+            )
+        )
+        uow.session.add(SafetyEvent(user_id=1001, kind="warning", context="hold", local_date=TODAY, created_at=moment))
     reply = await reply_to(user, "/export")
     assert reply.document is not None
-    assert reply.document["file_name"] == "stretchbot-2026-03-02.csv"
-    assert "spreadsheet" in text_of(reply)
-    raw = standin.file(reply.document["file_id"]).data
-    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens it as UTF-8
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert tuple(rows[0]) == COLUMNS
-    assert [(r["record"], r["local_date"], r["kind"], r["value"]) for r in rows] == [
-        ("skip", "2026-02-28", "", ""),
-        ("session", "2026-03-01", "", ""),
-        ("rating", "2026-03-01", "before", "6.5"),
-        ("rating", "2026-03-01", "after", "4"),
-        ("rating", "2026-03-02", "adhoc", "7.5"),
-        ("reminder", "", "slot 1", ""),
+    assert reply.document["file_name"] == "stretchbot-2026-03-02.zip"
+    assert "README.txt" in text_of(reply)
+    tables, readme = read_export(standin.file(reply.document["file_id"]).data)
+    assert tables["ratings.csv"] == [
+        {"date": "2026-03-01", "time": "08:00:00", "kind": "before", "value": "6.5", "source": "button",
+         "session_date": "2026-03-01", "session_time": "08:00:00"},
+        {"date": "2026-03-01", "time": "08:00:00", "kind": "after", "value": "4", "source": "button",
+         "session_date": "2026-03-01", "session_time": "08:00:00"},
+        {"date": "2026-03-02", "time": "07:00:00", "kind": "adhoc", "value": "7.5", "source": "text",
+         "session_date": "", "session_time": ""},
+    ]  # fmt: skip
+    assert tables["sessions.csv"] == [
+        {"date": "2026-03-01", "start_time": "08:00:00", "end_time": "08:06:00", "status": "finished",
+         "routine": "pigeon", "gentle": "no", "tighter_side": "left"},
+    ]  # fmt: skip
+    assert tables["skipped_days.csv"] == [{"date": "2026-02-28", "reason": "ill"}]
+    # Local time (Berlin), no microseconds.
+    assert tables["morning_stiffness.csv"] == [
+        {"date": "2026-03-02", "minutes": "45", "source": "text", "answered_time": "07:05:09"}
     ]
-    skip, session, before, _after, adhoc, reminder = rows
-    assert skip["skip_reason"] == "ill"
-    assert (session["session_id"], session["status"], session["tighter_side"]) == (str(session_id), "finished", "left")
-    assert session["time_utc"] == "2026-03-01T07:00:00+00:00"
-    assert session["time_local"] == "2026-03-01T08:00:00+01:00"
-    assert before["session_id"] == str(session_id)
-    assert (adhoc["source"], adhoc["session_id"], adhoc["time_local"]) == ("text", "", "2026-03-02T07:00:00+01:00")
-    assert (reminder["time_local"], reminder["status"]) == ("07:30", "on")
-    assert {r["timezone"] for r in rows} == {"Europe/Berlin"}
+    assert tables["weekly_checkins.csv"] == [
+        {"date": "2026-03-02", "status": "done", "pain": "6", "enjoyment": "5", "activity": "5", "peg_score": "5.3"}
+    ]
+    assert tables["safety_events.csv"] == [
+        {"date": "2026-03-02", "time": "07:05:09", "kind": "warning", "where": "hold"}
+    ]
+    settings = {row["setting"]: row["value"] for row in tables["settings.csv"]}
+    assert settings["timezone"] == "Europe/Berlin"
+    assert settings["morning_reminder"] == "07:30"
+    assert (settings["morning_stiffness_question"], settings["weekly_checkin"]) == ("on", "on")
+    # No internal ids anywhere; README.txt describes every column of every table.
+    for name, columns in TABLES.items():
+        assert not any(column.endswith("id") for column in columns), name
+        section = readme.split(name, 1)[1]
+        for column in columns:
+            assert column in section, (name, column)
 
 
 async def test_export_with_nothing_stored(user: ChatUser, app: App) -> None:

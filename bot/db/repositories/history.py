@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.db.models import ReminderSlot, RoutineSession, SkippedDay
+from bot.db.models import ReminderSlot, RoutineSession, SafetyEvent, SkippedDay
 from bot.db.session import AsyncSession
 
 
@@ -34,4 +34,12 @@ class UserHistory:
 
     async def reminder_slots(self, user_id: int) -> list[ReminderSlot]:
         statement = select(ReminderSlot).where(ReminderSlot.user_id == user_id).order_by(ReminderSlot.slot)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def safety_events(self, user_id: int) -> list[SafetyEvent]:
+        statement = (
+            select(SafetyEvent)
+            .where(SafetyEvent.user_id == user_id)
+            .order_by(SafetyEvent.local_date, SafetyEvent.created_at)
+        )
         return list((await self.session.execute(statement)).scalars())
