@@ -241,7 +241,22 @@ class WeeklyCheckin(Base):
     completed_at: Mapped[datetime | None]
 
 
+class PausePeriod(Base):
+    """A pause the user took: local dates `first_date` up to (not including) `until_date`; None: until /resume
+    (closed then). Charts show these days as paused, and adherence does not count them as planned."""
+
+    __tablename__ = "pause_periods"
+    __table_args__ = (Index("ix_pause_periods_user_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    first_date: Mapped[date] = mapped_column(Date)
+    until_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
 ALL_USER_TABLES: tuple[type[Base], ...] = (
+    PausePeriod,
     OutcomePrompt,
     MorningStiffness,
     WeeklyCheckin,

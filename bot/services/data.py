@@ -3,7 +3,7 @@
 The export (format documented in README.txt inside it, see `EXPORT_README`, and in the project README):
 
 * One CSV per kind of record: `ratings.csv`, `sessions.csv`, `skipped_days.csv`, `morning_stiffness.csv`,
-  `weekly_checkins.csv`, `safety_events.csv`, `settings.csv`. Each has a header row, even when empty.
+  `weekly_checkins.csv`, `safety_events.csv`, `pauses.csv`, `settings.csv`. Each has a header row, even when empty.
 * UTF-8 with a byte-order mark, comma separated, CRLF line ends: Excel, Numbers and Google Sheets open it as is.
 * Dates are the user's local dates (``2026-03-02``), times their local wall-clock times (``08:05:09``, no
   microseconds): the forms Excel reads as a date and a time. No internal ids: a rating names its session by the
@@ -32,6 +32,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "morning_stiffness.csv": ("date", "minutes", "source", "answered_time"),
     "weekly_checkins.csv": ("date", "status", "pain", "enjoyment", "activity", "peg_score"),
     "safety_events.csv": ("date", "time", "kind", "where"),
+    "pauses.csv": ("first_date", "until_date"),
     "settings.csv": ("setting", "value"),
 }
 
@@ -82,6 +83,10 @@ safety_events.csv - pain or warning signs reported (never your words)
   date, time    when
   kind          red_flag (urgent care) / warning (see a clinician) / pain (stop, go gentler)
   where         where it was reported: hold / routine / reminder / rating / chat
+
+pauses.csv - the pauses you took (reminders off for a while)
+  first_date    the first day paused
+  until_date    the day reminders came back (empty: paused until /resume)
 
 settings.csv - your settings at the time of the export, one per row (setting, value)
 """
@@ -174,6 +179,13 @@ async def export_tables(uow: UnitOfWork, scope: UserScope) -> dict[str, list[dic
                 "time": _date_time(event.created_at, zone)[1],
                 "kind": event.kind,
                 "where": event.context,
+            }
+        )
+    for period in await uow.outcomes.pauses_of(user_id):
+        tables["pauses.csv"].append(
+            {
+                "first_date": period.first_date.isoformat(),
+                "until_date": period.until_date.isoformat() if period.until_date else "",
             }
         )
     slots = {slot.slot: slot for slot in await history.reminder_slots(user_id)}

@@ -33,6 +33,8 @@ async def pause(uow: UnitOfWork, scope: UserScope, days: int | None) -> Schedule
         user.paused_until = PAUSED_INDEFINITELY
     else:
         user.paused_until = scope.today + timedelta(days=max(1, min(days, MAX_PAUSE_DAYS)))
+    until = None if user.paused_until == PAUSED_INDEFINITELY else user.paused_until
+    await uow.outcomes.begin_pause(user.id, scope.today, until, scope.now)  # the chart shows paused days
     user.status = "active"
     user.updated_at = scope.now
     return await _scheduled(uow, user, scope)
@@ -44,6 +46,8 @@ async def resume(uow: UnitOfWork, scope: UserScope) -> tuple[Scheduled, bool] | 
     if user is None:
         return None
     was_paused = user.paused_until is not None or user.status != "active"
+    if user.paused_until is not None:
+        await uow.outcomes.end_pauses(user.id, scope.today)
     user.paused_until = None
     user.status = "active"
     user.updated_at = scope.now

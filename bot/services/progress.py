@@ -19,7 +19,9 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain import outcomes, stats
 from bot.services.user_scope import UserScope
 
-PROGRESS_DAYS = 30
+PROGRESS_DAYS = 30  # the window of the caption's counts when the data is older
+MIN_CHART_DAYS = 7  # the chart's window fits the data: at least a week (from the first day on) ...
+MAX_CHART_DAYS = 90  # ... at most the last 90 days
 HISTORY_DAYS = 14
 AVERAGE_WINDOW = 7
 
@@ -45,6 +47,8 @@ class ProgressReport:
     minutes_change: outcomes.Change = field(default_factory=lambda: outcomes.Change(outcomes.Verdict.NO_DATA))
     peg_change: outcomes.Change = field(default_factory=lambda: outcomes.Change(outcomes.Verdict.NO_DATA))
     minutes: dict[date, float] = field(default_factory=dict)  # morning-stiffness minutes in the window
+    adhoc: dict[date, list[float]] = field(default_factory=dict)  # ratings typed at other times, in the window
+    paused: frozenset[date] = frozenset()  # paused days in the window, up to today
 
     @property
     def has_data(self) -> bool:
@@ -96,14 +100,25 @@ def build_report(
     sessions: list[RoutineSession],
     ratings: list[Rating],
     skips: dict[date, str | None],
-    days: int = PROGRESS_DAYS,
+    days: int | None = None,
     minutes: dict[date, float] | None = None,
     peg: list[tuple[date, float]] | None = None,
+    paused: set[date] | None = None,
 ) -> ProgressReport:
     """The report from stored rows (pure: easy to test with known data). `minutes`: morning-stiffness minutes by
-    local date; `peg`: completed weekly check-ins' scores."""
-    first = today - timedelta(days=days - 1)
-    window = tuple(first + timedelta(days=i) for i in range(days))
+    local date; `peg`: completed weekly check-ins' scores; `paused`: paused local dates.
+
+    The window fits the data (`days` None): from the first day with anything (at most MAX_CHART_DAYS back) to
+    today, and at least MIN_CHART_DAYS long, running on past today for a new user (the week ahead stays empty)."""
+    all_minutes = minutes or {}
+    known = [s.local_date for s in sessions] + [r.local_date for r in ratings] + list(skips) + list(all_minutes)
+    known = [d for d in known if d <= today]
+    if days is not None:
+        first, last = today - timedelta(days=days - 1), today
+    else:
+        first = max(min(known, default=today), today - timedelta(days=MAX_CHART_DAYS - 1))
+        last = max(today, first + timedelta(days=MIN_CHART_DAYS - 1))
+    window = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
     by_session = _session_ratings(ratings)
     records = [
         stats.SessionRecord(s.local_date, by_session[s.id].get("before"), by_session[s.id].get("after"), s.tighter_side)
@@ -122,7 +137,10 @@ def build_report(
     average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
     paired = [r for r in recent if r.before is not None and r.after is not None]
     all_before = _mean_by_day([(r.local_date, r.before) for r in records if r.before is not None])
-    all_minutes = minutes or {}
+    adhoc: dict[date, list[float]] = defaultdict(list)
+    for rating in ratings:
+        if rating.kind == "adhoc" and first <= rating.local_date <= today:
+            adhoc[rating.local_date].append(rating.value)
     return ProgressReport(
         today=today,
         days=window,
@@ -144,6 +162,8 @@ def build_report(
         minutes_change=outcomes.change_from_baseline(all_minutes, today, outcomes.MINUTES_RULE, outcomes.median),
         peg_change=outcomes.peg_change(peg or []),
         minutes={d: v for d, v in all_minutes.items() if first <= d <= today},
+        adhoc=dict(adhoc),
+        paused=frozenset(d for d in paused or set() if first <= d <= today),
     )
 
 
@@ -165,10 +185,24 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
         return None
     history = UserHistory(uow.session)
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
-    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
+    ratings = await uow.ratings.of_user(user_id)
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
     minutes, peg = await outcome_data(uow, user_id)
-    return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg)
+    paused = await paused_days(uow, user_id, today)
+    return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg, paused=paused)
+
+
+async def paused_days(uow: UnitOfWork, user_id: int, today: date, since: date | None = None) -> set[date]:
+    """The local dates the user was paused, up to today (at most MAX_CHART_DAYS back unless `since`)."""
+    start = since or today - timedelta(days=MAX_CHART_DAYS)
+    result: set[date] = set()
+    for period in await uow.outcomes.pauses_of(user_id):
+        day = max(period.first_date, start)
+        end = min(period.until_date or today + timedelta(days=1), today + timedelta(days=1))
+        while day < end:
+            result.add(day)
+            day += timedelta(days=1)
+    return result
 
 
 async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_DAYS) -> list[HistoryDay] | None:

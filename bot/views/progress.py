@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.charts.progress_chart import ChartData, ChartLabels
 from bot.content.loader import Content
+from bot.domain import outcomes
 from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
 from bot.ui.message import Attachment, OutgoingMessage, Reply
 from bot.views.calendar import clock, day_month, short_date
@@ -22,20 +23,44 @@ def reason_label(content: Content, reason: str | None) -> str:
     return reason.replace("_", " ")
 
 
+def start_of(report: ProgressReport) -> str:
+    """The first day of the report's window, as read ("2 Mar")."""
+    return day_month(report.days[0])
+
+
+def baseline_band(change: outcomes.Change) -> tuple[float, float, float] | None:
+    """(low, baseline, high): the range around the baseline within which a change is not meaningful (2 points or
+    30%, whichever is less, each way); None until the baseline has its days."""
+    if change.baseline is None or change.baseline_days < outcomes.MIN_BASELINE_DAYS:
+        return None
+    baseline = change.baseline
+    width = min(2.0, 0.3 * baseline) if baseline > 0 else 2.0
+    return max(0.0, baseline - width), baseline, min(10.0, baseline + width)
+
+
 def chart_data(content: Content, report: ProgressReport) -> ChartData:
     texts = content.texts
-    days = len(report.days)
     labels = ChartLabels(
-        title=texts.render("progress.chart_title", days=days),
+        title=texts.render("progress.chart_title", start=start_of(report)),
+        subtitle=texts.render("progress.chart_subtitle"),
         axis=texts.render("progress.chart_axis"),
         before=texts.render("progress.chart_before"),
         after=texts.render("progress.chart_after"),
         average=texts.render("progress.chart_average"),
         done=texts.render("progress.chart_done"),
         skipped=texts.render("progress.chart_skipped"),
+        adhoc=texts.render("progress.chart_adhoc"),
+        paused=texts.render("progress.chart_paused"),
+        strip=texts.render("progress.chart_strip"),
+        minutes_axis=texts.render("progress.chart_minutes_axis"),
+        band=texts.render("progress.chart_band"),
+        ahead=texts.render("progress.chart_ahead"),
     )
-    # A label every 7 days, counted back from today, so today is always labelled.
-    ticks = {day: day_month(day) for day in report.days[::-1][::7]}
+    # A label every week (two weeks for a long window) from the first day on, and today's.
+    step = 7 if len(report.days) <= 35 else 14
+    ticks = {day: day_month(day) for day in report.days[::step]}
+    if all(abs((report.today - day).days) >= step / 2 for day in ticks):
+        ticks[report.today] = day_month(report.today)
     return ChartData(
         days=report.days,
         before=report.before,
@@ -45,12 +70,17 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         skipped={day: reason_label(content, reason) if reason else "" for day, reason in report.skipped.items()},
         tick_labels=ticks,
         labels=labels,
+        adhoc=report.adhoc,
+        minutes=report.minutes,
+        paused=report.paused,
+        band=baseline_band(report.before_change),
+        today=report.today,
     )
 
 
 def summary(content: Content, report: ProgressReport) -> str:
     texts = content.texts
-    lines = [texts.render("progress.title", days=len(report.days))]
+    lines = [texts.render("progress.title", start=start_of(report))]
     if report.streak == 0:
         lines.append(texts.render("progress.streak_none"))
     elif report.streak == 1:

@@ -104,6 +104,11 @@ def rows_0003(connection: Connection) -> None:
          "status": "done", "created_at": T0, "completed_at": T0},
         {"id": 2, "user_id": 5002, "local_date": date(2026, 3, 2), "status": "asked", "created_at": T0},
     )  # fmt: skip
+    _insert(
+        connection, "pause_periods",
+        {"id": 1, "user_id": 5001, "first_date": date(2026, 3, 2), "until_date": date(2026, 3, 9), "created_at": T0},
+        {"id": 2, "user_id": 5002, "first_date": date(2026, 3, 1), "until_date": None, "created_at": T0},
+    )  # fmt: skip
 
 
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {

@@ -14,7 +14,15 @@ from sqlalchemy import func, select
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.db.models import Base, MorningStiffness, OutcomePrompt, ReminderDelivery, SafetyEvent, WeeklyCheckin
+from bot.db.models import (
+    Base,
+    MorningStiffness,
+    OutcomePrompt,
+    PausePeriod,
+    ReminderDelivery,
+    SafetyEvent,
+    WeeklyCheckin,
+)
 from bot.domain.clock import FakeClock
 from bot.services.data import TABLES
 from bot.standin import BotApiStandIn, ChatUser
@@ -139,6 +147,7 @@ async def test_delete_erases_every_row_of_the_user_only(user: ChatUser, app: App
         for user_id in (1001, 2002):
             uow.session.add(SafetyEvent(user_id=user_id, kind="pain", context="chat", local_date=TODAY, created_at=due))
             uow.session.add(OutcomePrompt(user_id=user_id, kind="stiffness", next_due_at=due))
+            uow.session.add(PausePeriod(user_id=user_id, first_date=TODAY, until_date=None, created_at=due))
             uow.session.add(
                 MorningStiffness(
                     user_id=user_id, local_date=TODAY, minutes=45, source="text", created_at=due, updated_at=due

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 import pytest
 
 from bot.charts.progress_chart import HEIGHT_PX, WIDTH_PX
+from bot.db.models import MorningStiffness
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.clock import FakeClock
 from bot.services import progress as service
 from bot.services.ratings import save_rating
 from bot.standin import BotApiStandIn, ChatUser
+from bot.views import progress as views
+from tests.conftest import START
 from tests.e2e.data_helpers import App, add_day, add_skip, ctx_of, onboard, reply_to, text_of
 
 TODAY = date(2026, 3, 2)  # the clock's Monday (07:00 in Berlin)
@@ -41,7 +44,7 @@ async def test_summary_numbers_from_known_data(app: App) -> None:
         report = await service.progress(uow, await ctx_of(app).scope_for(1001))
     assert report is not None
     assert report.today == TODAY
-    assert report.days[0] == day(-29)
+    assert report.days[0] == day(-12)  # the window fits the data: from the first day with anything
     assert report.days[-1] == TODAY
     assert report.streak == 6  # skipped-with-reason days keep it alive but do not count
     assert report.done_this_week == 1
@@ -68,7 +71,7 @@ async def test_progress_sends_a_chart_and_a_summary(user: ChatUser, app: App, st
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert (biggest["width"], biggest["height"]) == (WIDTH_PX, HEIGHT_PX)
     caption = text_of(reply)
-    assert "Your last 30 days" in caption
+    assert "Your progress since 18 Feb" in caption
     assert "Streak: 6 days in a row." in caption
     assert "This week: 1 of 7 days done." in caption
     assert "1.8 points looser (stretches rated before and after: 6)" in caption
@@ -147,3 +150,46 @@ async def test_build_report_handles_two_sessions_a_day(app: App) -> None:
     assert report.before[TODAY] == 7
     assert report.after[TODAY] == 5.5
     assert report.streak == 1
+
+
+async def test_the_window_fits_the_data(user: ChatUser, app: App) -> None:
+    await onboard(app)
+    await add_day(app, TODAY, 6, 4)
+    async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
+        report = await service.progress(uow, await ctx_of(app).scope_for(1001))
+    assert report is not None
+    # Day 1: not the right edge of 30 empty days, but the first of a week that runs on.
+    assert report.days == tuple(day(i) for i in range(7))
+    for offset in range(-70, 0):
+        await add_day(app, day(offset), 6, 4)
+    async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
+        report = await service.progress(uow, await ctx_of(app).scope_for(1001))
+    assert report is not None
+    assert (report.days[0], report.days[-1], len(report.days)) == (day(-70), TODAY, 71)
+    assert "Your progress since 22 Dec" in text_of(await reply_to(user, "/progress"))
+
+
+async def test_paused_days_typed_ratings_and_minutes_reach_the_chart(user: ChatUser, app: App) -> None:
+    await onboard(app)
+    await add_day(app, day(-3), 6, 4)
+    await reply_to(user, "/pause")
+    await user.tap("1 day")
+    await user.next_message()
+    await reply_to(user, "7")  # typed at another time
+    async with ctx_of(app).db.unit_of_work() as uow:
+        uow.session.add(
+            MorningStiffness(user_id=1001, local_date=TODAY, minutes=45, source="text", created_at=START,
+                             updated_at=START)
+        )  # fmt: skip
+    async with ctx_of(app).db.unit_of_work(read_only=True) as uow:
+        report = await service.progress(uow, await ctx_of(app).scope_for(1001))
+    assert report is not None
+    data = views.chart_data(ctx_of(app).content, report)
+    assert data.paused == frozenset({TODAY})
+    assert data.adhoc == {TODAY: [7.0]}
+    assert data.minutes == {TODAY: 45.0}
+    assert data.band is None  # no baseline week yet
+    assert data.labels.subtitle.startswith("Stiffness 0 = not stiff, 10 = worst imaginable")
+    assert "lower is better" in data.labels.subtitle
+    reply = await reply_to(user, "/progress")
+    assert reply.photo is not None

@@ -7,6 +7,8 @@ import struct
 import zlib
 from datetime import date, timedelta
 
+import pytest
+
 from bot.charts.progress_chart import HEIGHT_PX, WIDTH_PX, ChartData, ChartLabels, render_progress_png
 
 DAYS = tuple(date(2026, 2, 1) + timedelta(days=i) for i in range(30))
@@ -83,3 +85,25 @@ def test_empty_and_full_extremes_render() -> None:
     zero = dict.fromkeys(DAYS, 0.0)
     for chart in (data({}), data(full, zero, average_before=full, done=frozenset(DAYS))):
         assert png_size(render_progress_png(chart)) == (WIDTH_PX, HEIGHT_PX)
+
+
+def test_outcome_layers_are_drawn() -> None:
+    from bot.domain.outcomes import Change, Verdict
+    from bot.views.progress import baseline_band
+
+    base = data({DAYS[-1]: 5})
+    layered = data(
+        {DAYS[-1]: 5},
+        adhoc={DAYS[-2]: [6.5]},
+        minutes={DAYS[-1]: 45.0, DAYS[-3]: 120.0},
+        paused=frozenset({DAYS[-5], DAYS[-6]}),
+        band=(4.0, 6.0, 8.0),
+        today=DAYS[-4],
+    )
+    assert pixels(render_progress_png(base)) != pixels(render_progress_png(layered))
+    assert png_size(render_progress_png(layered)) == (WIDTH_PX, HEIGHT_PX)
+    # The band: 2 points or 30%, whichever is less, around the baseline; none before the baseline has its days.
+    assert baseline_band(Change(Verdict.BETTER, baseline=6.0, baseline_days=7)) == pytest.approx((4.2, 6.0, 7.8))
+    assert baseline_band(Change(Verdict.BETTER, baseline=8.0, baseline_days=7)) == (6.0, 8.0, 10.0)
+    assert baseline_band(Change(Verdict.BETTER, baseline=3.0, baseline_days=7)) == pytest.approx((2.1, 3.0, 3.9))
+    assert baseline_band(Change(Verdict.TOO_EARLY, baseline=3.0, baseline_days=2)) is None

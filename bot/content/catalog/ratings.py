@@ -20,7 +20,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "ratings.button_change": (),
     # /progress: the chart (plain text drawn into the image) and the summary under it.
     "progress.no_data": (),
-    "progress.title": ("days",),
+    "progress.title": ("start",),
     "progress.streak_none": (),
     "progress.streak_one": (),
     "progress.streak": ("days",),
@@ -43,7 +43,14 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "progress.reason_no_time": (),
     "progress.reason_other": (),
     "progress.reason_none": (),
-    "progress.chart_title": ("days",),
+    "progress.chart_title": ("start",),
+    "progress.chart_subtitle": (),
+    "progress.chart_adhoc": (),
+    "progress.chart_paused": (),
+    "progress.chart_strip": (),
+    "progress.chart_minutes_axis": (),
+    "progress.chart_band": (),
+    "progress.chart_ahead": (),
     "progress.chart_axis": (),
     "progress.chart_before": (),
     "progress.chart_after": (),
@@ -75,6 +82,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
 }
 
 SAMPLES: dict[str, str] = {
+    "start": "2 Mar",
     "value": "7.5",
     "day": "today",
     "numbers": "6, 7",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.db.models import MorningStiffness, OutcomePrompt, WeeklyCheckin
+from bot.db.models import MorningStiffness, OutcomePrompt, PausePeriod, WeeklyCheckin
 from bot.db.session import AsyncSession
 
 
@@ -63,3 +63,18 @@ class OutcomeRepository:
     async def checkins_of(self, user_id: int) -> list[WeeklyCheckin]:
         statement = select(WeeklyCheckin).where(WeeklyCheckin.user_id == user_id).order_by(WeeklyCheckin.local_date)
         return list((await self.session.execute(statement)).scalars())
+
+    async def pauses_of(self, user_id: int) -> list[PausePeriod]:
+        statement = select(PausePeriod).where(PausePeriod.user_id == user_id).order_by(PausePeriod.first_date)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def begin_pause(self, user_id: int, first: date, until: date | None, now: datetime) -> None:
+        """Record a pause from `first` (closing any open one there), until `until` (None: until /resume)."""
+        await self.end_pauses(user_id, first)
+        self.session.add(PausePeriod(user_id=user_id, first_date=first, until_date=until, created_at=now))
+
+    async def end_pauses(self, user_id: int, today: date) -> None:
+        """The user resumed (or paused anew) today: pauses still running end today."""
+        for period in await self.pauses_of(user_id):
+            if period.until_date is None or period.until_date > today:
+                period.until_date = today

@@ -1,4 +1,5 @@
-"""outcomes (issue 18): morning stiffness minutes, weekly PEG check-ins, their schedule, and the users' switches
+"""outcomes (issue 18): morning stiffness minutes, weekly PEG check-ins, their schedule, the users' switches, and
+the pauses users take (charts show paused days)
 
 Revision ID: 0003
 Revises: 0002
@@ -61,9 +62,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_checkins')),
     sa.UniqueConstraint('user_id', 'local_date', name=op.f('uq_weekly_checkins_user_id_local_date'))
     )
+    op.create_table('pause_periods',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('first_date', sa.Date(), nullable=False),
+    sa.Column('until_date', sa.Date(), nullable=True),
+    sa.Column('created_at', bot.db.types.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_pause_periods_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pause_periods'))
+    )
+    op.create_index('ix_pause_periods_user_id', 'pause_periods', ['user_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_pause_periods_user_id', table_name='pause_periods')
+    op.drop_table('pause_periods')
     op.drop_table('weekly_checkins')
     op.drop_table('morning_stiffness')
     op.drop_index(op.f('ix_outcome_prompts_next_due_at'), table_name='outcome_prompts')
