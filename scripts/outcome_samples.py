@@ -14,10 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.charts.progress_chart import render_progress_png  # noqa: E402
+from bot.charts.report_page import render_report  # noqa: E402
 from bot.content.loader import load_content  # noqa: E402
 from bot.db.models import Rating, RoutineSession  # noqa: E402
+from bot.domain import outcomes  # noqa: E402
 from bot.services.progress import build_report  # noqa: E402
+from bot.services.report import ReportFacts, WeekRow  # noqa: E402
 from bot.views import progress as views  # noqa: E402
+from bot.views.report import report_data  # noqa: E402
 
 TODAY = date(2026, 5, 4)
 
@@ -57,6 +61,40 @@ def sample(days: int, seed: int = 7):  # type: ignore[no-untyped-def]
     return build_report(TODAY, sessions, ratings, skips, minutes=minutes, peg=peg, paused=paused)
 
 
+def report_facts(report, days: int) -> ReportFacts:  # type: ignore[no-untyped-def]
+    """The report's facts from the sample (as `bot.services.report.gather` would find them in the database)."""
+    start = report.days[0]
+    weeks = []
+    week = start
+    while week <= TODAY:
+        end = min(week + timedelta(days=6), TODAY)
+        befores = [v for d, v in report.before.items() if week <= d <= end]
+        afters = [v for d, v in report.after.items() if week <= d <= end]
+        mins = [v for d, v in report.minutes.items() if week <= d <= end]
+        weeks.append(
+            WeekRow(
+                week,
+                outcomes.mean(befores) if befores else None,
+                outcomes.mean(afters) if afters else None,
+                outcomes.median(mins) if mins else None,
+                sum(1 for d in report.done if week <= d <= end),
+            )
+        )
+        week += timedelta(days=7)
+    planned = len(report.days) - len(report.paused) - sum(1 for d in report.days if d > TODAY)
+    done = {d for d in report.done if d <= TODAY}
+    return ReportFacts(
+        start=start, end=TODAY, progress=report, weeks=tuple(weeks),
+        adherence=outcomes.Adherence(len(done), max(planned, 1)), paused_days=len(report.paused),
+        current_streak=report.streak, longest_streak=outcomes.longest_streak(done),
+        skip_reasons={k or "": v for k, v in report.skip_reasons.items()},
+        sides={"left": days // 2, "right": days // 4, "same": days // 8} if days > 1 else {"left": 1},
+        safety={"pain": 2, "warning": 1} if days > 30 else {},
+        safety_dates=((TODAY - timedelta(days=20), "warning"),) if days > 30 else (),
+        gentle_sessions=days // 10, sessions_started=len(done), routine_id="pigeon",
+    )  # fmt: skip
+
+
 def main() -> None:
     content = load_content(ROOT / "content")
     out = ROOT / "docs" / "images"
@@ -66,12 +104,8 @@ def main() -> None:
         png = render_progress_png(views.chart_data(content, report))
         (out / f"progress-day{days}.png").write_bytes(png)
         print(f"docs/images/progress-day{days}.png")
-        try:
-            from bot.reports.physio_report import render_report
-            from bot.views.report import report_data
-        except ImportError:
-            continue
-        pdf, page = render_report(report_data(content, report, name="Alex", today=TODAY))
+        facts = report_facts(report, days)
+        pdf, page = render_report(report_data(content, facts, name="Alex", today=TODAY))
         (out / f"report-day{days}.png").write_bytes(page)
         (out / f"report-day{days}.pdf").write_bytes(pdf)
         print(f"docs/images/report-day{days}.png and .pdf")

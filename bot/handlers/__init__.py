@@ -20,6 +20,7 @@ from bot.handlers import (
     progress,
     ratings,
     reminders,
+    report,
     routine,
     settings,
     text,
@@ -36,6 +37,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     ratings.register(application)
     outcomes.register(application)
     progress.register(application)
+    report.register(application)
     data.register(application)
     admin.register(application)
     text.register(application)

@@ -7,6 +7,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "commands.start": (),
     "commands.stretch": (),
     "commands.progress": (),
+    "commands.report": (),
     "commands.history": (),
     "commands.settings": (),
     "commands.pause": (),
