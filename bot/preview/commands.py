@@ -70,11 +70,13 @@ def describe_now(session: PreviewSession) -> str:
     )
 
 
-async def _send_due(session: PreviewSession) -> int | None:
+async def _send_due(session: PreviewSession) -> tuple[int, int] | None:
+    """(reminders, outcome questions) sent that were due at the simulated time."""
     dispatcher = find_dispatcher(session.ctx)
     if dispatcher is None:
         return None
-    return await dispatcher.run_once(session.clock.now())
+    sent = await dispatcher.run_once(session.clock.now())
+    return sent, await session.ctx.prompter.run_once(session.clock.now())
 
 
 async def next_reminder(session: PreviewSession) -> str:
@@ -101,7 +103,9 @@ async def jump(session: PreviewSession, argument: str) -> str:
         raise CommandError(f"!jump needs a duration like 30m, 2h, 1d or 1h30m, not “{argument}”")
     now = session.clock.jump(delta)
     sent = await _send_due(session)
-    reminders = "" if sent is None else f"; {_count(sent)} sent"
+    reminders = "" if sent is None else f"; {_count(sent[0])} sent"
+    if sent is not None and sent[1]:
+        reminders += f", {sent[1]} question{'s' if sent[1] > 1 else ''} sent"
     local = session.local(now)
     return f"jumped {format_duration(delta)} ahead: now {local:%a %d %b %H:%M} ({session.zone_name}){reminders}"
 

@@ -209,3 +209,65 @@ async def test_weekly_check_in_can_be_skipped_and_switched_off(user: ChatUser, a
     await read_until(user, "check-in is off")
     clock.set(weekly_at + timedelta(days=7))
     assert await prompter(app).run_once() == 0
+
+
+async def test_a_later_week_is_compared_with_the_first_and_praised_by_the_numbers(
+    user: ChatUser, app: AnyApp, clock: FakeClock
+) -> None:
+    from tests.e2e.data_helpers import add_day
+
+    await onboard(user, "07:30", "Berlin")
+    now = clock.now()
+    async with ctx_of(app).db.unit_of_work() as uow:
+        for offset in range(7):  # the first week: 60 minutes a morning
+            uow.session.add(
+                MorningStiffness(
+                    user_id=1001,
+                    local_date=MONDAY + timedelta(days=offset),
+                    minutes=60,
+                    source="text",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        for offset in range(15, 21):  # the last week: 30 minutes
+            uow.session.add(
+                MorningStiffness(
+                    user_id=1001,
+                    local_date=MONDAY + timedelta(days=offset),
+                    minutes=30,
+                    source="text",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        uow.session.add(
+            WeeklyCheckin(
+                user_id=1001,
+                local_date=MONDAY + timedelta(days=7),
+                pain=7,
+                enjoyment=6,
+                activity=5,
+                status="done",
+                created_at=now,
+                completed_at=now,
+            )
+        )
+    # fmt: skip
+    for offset in range(15, 21):  # 6 of the last 7 days done, 1.5 points looser each time
+        await add_day(app, MONDAY + timedelta(days=offset), 5, 3.5)
+    weekly_at = datetime(2026, 3, 23, 6, 30, tzinfo=UTC)  # three weeks after set-up
+    clock.set(weekly_at)
+    # The bot was not running for the check-ins of weeks 1 and 2: the late one is dropped, this week's comes.
+    assert await prompter(app).run_once() == 0
+    assert await prompter(app).run_once() == 1
+    await read_until(user, "weekly check-in")
+    for value in ("4", "4", "4"):
+        await user.send(value)
+        await user.next_message()
+    summary = (await read_until(user, "Your week")).text
+    assert "Stretches: 6 of 7 days (86%)." in summary
+    assert "Morning stiffness: typically 30 minutes this week; 60 minutes in your first week." in summary
+    assert "Right after the stretch: on average 1.5 points looser (6 rated before and after)." in summary
+    assert "Check-in score (PEG, 0–10, lower is better): 4; your first was 6." in summary
+    assert "Your mornings are shorter than in your first week, and you kept at it." in summary
