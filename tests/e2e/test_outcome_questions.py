@@ -253,7 +253,6 @@ async def test_a_later_week_is_compared_with_the_first_and_praised_by_the_number
                 completed_at=now,
             )
         )
-    # fmt: skip
     for offset in range(15, 21):  # 6 of the last 7 days done, 1.5 points looser each time
         await add_day(app, MONDAY + timedelta(days=offset), 5, 3.5)
     weekly_at = datetime(2026, 3, 23, 6, 30, tzinfo=UTC)  # three weeks after set-up
