@@ -4,8 +4,11 @@ The morning-stiffness question goes out `stiffness_delay_minutes` (content) afte
 the weekly check-in at the reminder's time. Each tick claims due rows in a unit of work that also moves them on
 to their next time and opens the question (`users.awaiting_input`, the check-in row), then sends after the
 commit: a question is sent at most once, and one that could not go out within `STALE_AFTER` is dropped. Paused,
-stopped and switched-off users are moved on without a message. At start, users who set up before this feature get
-their schedule (nothing is kept in memory between ticks).
+stopped and switched-off users are moved on without a message. Users get their schedule at set-up (and those who
+set up before this feature from migration 0003).
+
+A tick with nothing to do only reads (a unit of work that commits nothing would tell `DatabaseHealth` the database
+is writable again while its disk is full), and start-up does no database work (a big database starts as fast).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from telegram.ext import Application, ContextTypes
 from bot.context import AppContext
 from bot.logging_setup import log_failure
 from bot.services import outcomes
-from bot.services.outcome_schedule import KINDS, STIFFNESS, claim_due, schedule_prompts, unscheduled_users
+from bot.services.outcome_schedule import KINDS, STIFFNESS, any_due, claim_due
 from bot.telegram_io.sender import RecipientBlocked, ReplyTarget
 from bot.ui.message import OutgoingMessage, Reply
 from bot.views import outcomes as views
@@ -42,7 +45,6 @@ class OutcomePrompter:
         self._job: Any = None
 
     async def start(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        await self.schedule_everyone()
         if application.job_queue is None:
             raise RuntimeError("the outcome prompter needs python-telegram-bot[job-queue]")
         settings = self.ctx.settings
@@ -61,18 +63,6 @@ class OutcomePrompter:
             self._job = None
         async with self._lock:
             pass
-
-    async def schedule_everyone(self) -> int:
-        """Schedule the questions of set-up users who have no schedule yet; how many."""
-        count = 0
-        while True:
-            async with self.ctx.db.unit_of_work() as uow:
-                users = await unscheduled_users(uow, BATCH)
-                for user in users:
-                    await schedule_prompts(uow, user, self.ctx.clock.now(), self.ctx.settings.default_timezone)
-            count += len(users)
-            if len(users) < BATCH:
-                return count
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if self._lock.locked():
@@ -103,6 +93,9 @@ class OutcomePrompter:
     async def _claim(self, kind: str, now: datetime) -> tuple[list[tuple[int, OutgoingMessage]], int]:
         settings = self.ctx.settings
         messages: list[tuple[int, OutgoingMessage]] = []
+        async with self.ctx.db.unit_of_work(read_only=True) as uow:
+            if not await any_due(uow, kind, now - self._delay(kind)):
+                return messages, 0
         async with self.ctx.db.unit_of_work() as uow:
             due = await claim_due(uow, kind, now, self._delay(kind), settings.default_timezone, BATCH)
             for prompt in due:

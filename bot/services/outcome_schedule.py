@@ -2,7 +2,8 @@
 
 * The morning-stiffness question is for each local date the morning reminder is for; `next_due_at` is that
   reminder's time, and the prompter sends the question `stiffness_delay` later (content: coach.yaml).
-* The weekly check-in comes every 7 days from the local date the user finished set-up, at the reminder's time.
+* The weekly check-in comes every 7 days at the reminder's time: a week after set-up, then a week after the last
+  one (a pause moves it on by whole weeks).
 
 Nothing is scheduled for a user who is paused (until the pause ends), stopped, blocked, or switched it off, and a
 question the prompter could not send in time (`STALE_AFTER`) is dropped: a morning question is not asked at night.
@@ -52,11 +53,11 @@ def next_stiffness(user: User, morning: time, zone: tzinfo, after: datetime, las
 
 
 def next_weekly(user: User, morning: time, zone: tzinfo, after: datetime, last: date | None) -> datetime:
-    origin = origin_date(user, zone)
+    origin = last if last is not None else origin_date(user, zone)
     start = local_date_at(after, zone)
     weeks = max(1, -(-(start - origin).days // WEEK))
     day = origin + timedelta(days=WEEK * weeks)
-    while (last is not None and day <= last) or _paused_on(user, day) or occurrence_on(day, morning, zone) <= after:
+    while _paused_on(user, day) or occurrence_on(day, morning, zone) <= after:
         day += timedelta(days=WEEK)
     return occurrence_on(day, morning, zone)
 
@@ -86,15 +87,12 @@ async def schedule_prompts(uow: UnitOfWork, user: User, now: datetime, default_t
     await uow.flush()
 
 
-async def unscheduled_users(uow: UnitOfWork, limit: int = 1000) -> list[User]:
-    """Set-up users without prompt rows (they set up before this feature): the prompter schedules them at start."""
+async def any_due(uow: UnitOfWork, kind: str, due_before: datetime) -> bool:
+    """Whether any prompt of `kind` is due (a read: a tick with nothing due writes nothing)."""
     statement = (
-        select(User)
-        .outerjoin(OutcomePrompt, OutcomePrompt.user_id == User.id)
-        .where(User.onboarding_step.is_(None), OutcomePrompt.id.is_(None))
-        .limit(limit)
+        select(OutcomePrompt.id).where(OutcomePrompt.kind == kind, OutcomePrompt.next_due_at <= due_before).limit(1)
     )
-    return list((await uow.session.execute(statement)).scalars())
+    return (await uow.session.execute(statement)).first() is not None
 
 
 @dataclass(frozen=True, slots=True)

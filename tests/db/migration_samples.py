@@ -90,8 +90,9 @@ def rows_0003(connection: Connection) -> None:
     connection.execute(users.update().where(users.c.id == 5001).values(ask_stiffness=False, weekly_checkin=True))
     _insert(
         connection, "outcome_prompts",
-        {"id": 1, "user_id": 5001, "kind": "stiffness", "next_due_at": T0, "last_local_date": date(2026, 3, 1)},
-        {"id": 2, "user_id": 5001, "kind": "weekly", "next_due_at": None, "last_local_date": None},
+        # 5001 got its rows from the migration (set up before it); 5002 is still setting up.
+        {"id": 101, "user_id": 5002, "kind": "stiffness", "next_due_at": T0, "last_local_date": date(2026, 3, 1)},
+        {"id": 102, "user_id": 5002, "kind": "weekly", "next_due_at": None, "last_local_date": None},
     )  # fmt: skip
     _insert(
         connection, "morning_stiffness",

@@ -64,7 +64,8 @@ async def test_summary_numbers_from_known_data(app: App) -> None:
 
 async def test_progress_sends_a_chart_and_a_summary(user: ChatUser, app: App, standin: BotApiStandIn) -> None:
     await known_month(app)
-    reply = await reply_to(user, "/progress")
+    await user.send("/progress")
+    reply = await user.next_message(timeout=60)
     assert reply.photo is not None
     biggest = max(reply.photo, key=lambda size: size["width"])
     png = standin.file(biggest["file_id"]).data
@@ -166,7 +167,8 @@ async def test_the_window_fits_the_data(user: ChatUser, app: App) -> None:
         report = await service.progress(uow, await ctx_of(app).scope_for(1001))
     assert report is not None
     assert (report.days[0], report.days[-1], len(report.days)) == (day(-70), TODAY, 71)
-    assert "Your progress since 22 Dec" in text_of(await reply_to(user, "/progress"))
+    await user.send("/progress")
+    assert "Your progress since 22 Dec" in text_of(await user.next_message(timeout=60))
 
 
 async def test_paused_days_typed_ratings_and_minutes_reach_the_chart(user: ChatUser, app: App) -> None:
@@ -191,5 +193,5 @@ async def test_paused_days_typed_ratings_and_minutes_reach_the_chart(user: ChatU
     assert data.band is None  # no baseline week yet
     assert data.labels.subtitle.startswith("Stiffness 0 = not stiff, 10 = worst imaginable")
     assert "lower is better" in data.labels.subtitle
-    reply = await reply_to(user, "/progress")
-    assert reply.photo is not None
+    await user.send("/progress")
+    assert (await user.next_message(timeout=60)).photo is not None

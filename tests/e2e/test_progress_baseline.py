@@ -38,7 +38,8 @@ async def add_checkin(app: App, local_date: date, pain: int, enjoyment: int, act
 
 async def progress_texts(user: ChatUser) -> tuple[str, str]:
     """(the chart's caption, the baseline message)."""
-    chart = await reply_to(user, "/progress")
+    await user.send("/progress")
+    chart = await user.next_message(timeout=60)  # drawing the chart may take a while on a loaded machine
     assert chart.photo is not None
     return text_of(chart), text_of(await user.next_message())
 

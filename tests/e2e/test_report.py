@@ -55,13 +55,14 @@ async def two_months(app: App) -> None:
 
 
 async def report_of(user: ChatUser, standin: BotApiStandIn) -> tuple[str, bytes, bytes]:
-    """(the caption, the PDF, the PNG) of the next report the bot sends."""
-    document = await user.next_message()
+    """(the caption, the PDF, the PNG) of the next report the bot sends (generous waits: drawing the page takes a
+    second or two, more on a loaded machine, and the first drawing imports matplotlib)."""
+    document = await user.next_message(timeout=90)
     while document.edited:  # the period question loses its buttons
-        document = await user.next_message()
+        document = await user.next_message(timeout=90)
     assert document.document is not None, text_of(document)
     assert document.document["file_name"].endswith(".pdf")
-    picture = await user.next_message()
+    picture = await user.next_message(timeout=30)
     assert picture.photo is not None
     png = standin.file(max(picture.photo, key=lambda size: size["width"])["file_id"]).data
     return text_of(document), standin.file(document.document["file_id"]).data, png

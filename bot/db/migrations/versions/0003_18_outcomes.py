@@ -9,6 +9,7 @@ Create Date: 2026-12-01 01:20:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import op
@@ -72,6 +73,33 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pause_periods'))
     )
     op.create_index('ix_pause_periods_user_id', 'pause_periods', ['user_id'], unique=False)
+    _schedule_existing_users()
+
+
+def _schedule_existing_users() -> None:
+    """Users who set up before this revision: the stiffness question follows their morning reminder's next time,
+    the weekly check-in comes a week after it (the bot recomputes both after each question, and on any change)."""
+    slots = sa.table(
+        'reminder_slots', sa.column('user_id', sa.BigInteger()), sa.column('slot', sa.SmallInteger()),
+        sa.column('enabled', sa.Boolean()), sa.column('next_due_at', bot.db.types.UTCDateTime()),
+    )
+    users = sa.table('users', sa.column('id', sa.BigInteger()), sa.column('onboarding_step', sa.String()))
+    prompts = sa.table(
+        'outcome_prompts', sa.column('user_id', sa.BigInteger()), sa.column('kind', sa.String()),
+        sa.column('next_due_at', bot.db.types.UTCDateTime()),
+    )
+    query = (
+        sa.select(slots.c.user_id, slots.c.next_due_at, slots.c.enabled)
+        .select_from(slots.join(users, users.c.id == slots.c.user_id))
+        .where(slots.c.slot == 1, users.c.onboarding_step.is_(None))
+    )
+    rows = []
+    for user_id, next_due_at, enabled in op.get_bind().execute(query):
+        due = next_due_at if enabled else None
+        rows.append({'user_id': user_id, 'kind': 'stiffness', 'next_due_at': due})
+        rows.append({'user_id': user_id, 'kind': 'weekly', 'next_due_at': due + timedelta(days=7) if due else None})
+    for start in range(0, len(rows), 5000):
+        op.bulk_insert(prompts, rows[start : start + 5000])
 
 
 def downgrade() -> None:
