@@ -39,7 +39,7 @@ class StiffnessSaved:
 
 @dataclass(frozen=True, slots=True)
 class WeeklySummary:
-    days: int  # days of the week the summary covers (fewer than 7 in a user's first week)
+    days: int  # days planned in the week the summary covers (fewer in a first week, or with paused days)
     done: int
     stiffness_now: float | None  # median minutes, this week
     stiffness_first: float | None  # median minutes, the first week with answers (the baseline)
@@ -212,7 +212,14 @@ async def weekly_summary(uow: UnitOfWork, scope: UserScope, user: User) -> Weekl
     today = scope.today
     first_day = today - timedelta(days=6)
     start = (user.onboarded_at or user.created_at).astimezone(scope.zone).date()
-    days = (today - max(first_day, start)).days + 1
+    first_planned = max(first_day, start)
+    paused = set()
+    for period in await uow.outcomes.pauses_of(scope.user_id):  # paused days are not planned
+        day = max(period.first_date, first_planned)
+        while day <= today and (period.until_date is None or day < period.until_date):
+            paused.add(day)
+            day += timedelta(days=1)
+    days = (today - first_planned).days + 1 - len(paused)
     history = UserHistory(uow.session)
     sessions = await history.sessions(scope.user_id, since=first_day)
     done = len({s.local_date for s in sessions if s.status == "finished" and s.local_date <= today})
