@@ -59,6 +59,8 @@ async def consume_text(context: BotContext) -> bool:
         return False
     text = context.text
     if mentions_red_flag(text):
+        async with context.app.db.unit_of_work() as uow:
+            await service.note_safety(uow, scope, "red_flag")
         await context.reply(views.red_flag(scope.content))
         return True
     parsed = parse_stiffness_minutes(text) if waiting.kind == "stiffness" else parse_peg_item(text)
@@ -83,6 +85,8 @@ async def consume_text(context: BotContext) -> bool:
             await service.decline(uow, scope)
         return False
     if mentions_pain(text):
+        async with context.app.db.unit_of_work() as uow:
+            await service.note_safety(uow, scope, "pain")
         await context.reply(views.pain_noted(scope.content))
     else:
         await context.reply(views.unclear(scope.content, waiting.kind, parsed.reason))

@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.db.models import MorningStiffness, User, WeeklyCheckin
+from bot.db.models import MorningStiffness, SafetyEvent, User, WeeklyCheckin
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import outcomes
@@ -268,3 +268,13 @@ async def set_switch(uow: UnitOfWork, scope: UserScope, what: str, on: bool) -> 
     user.updated_at = scope.now
     await schedule_prompts(uow, user, scope.now, scope.default_timezone)
     return on
+
+
+async def note_safety(uow: UnitOfWork, scope: UserScope, kind: str) -> None:
+    """Record that the user reported pain ("pain") or a warning sign ("red_flag") while answering a question: the
+    kind, when and where (never their words), for /report's safety section."""
+    if await uow.users.get(scope.user_id) is None:
+        return
+    uow.session.add(
+        SafetyEvent(user_id=scope.user_id, kind=kind, context="chat", local_date=scope.today, created_at=scope.now)
+    )

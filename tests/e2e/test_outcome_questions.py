@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from bot.db.models import MorningStiffness, OutcomePrompt, Rating, User, WeeklyCheckin
+from bot.db.models import MorningStiffness, OutcomePrompt, Rating, SafetyEvent, User, WeeklyCheckin
 from bot.domain.clock import FakeClock
 from bot.reminders.prompts import OutcomePrompter
 from bot.standin import ChatUser
@@ -66,6 +66,11 @@ async def test_typed_answers_wrong_input_and_feelings(user: ChatUser, app: AnyAp
         await user.send(text)
         assert fragment in (await user.next_message()).text, text
     assert await minutes_stored(app) == {}
+    # What was reported is kept (kind, date, where; never the words) for /report's safety section.
+    assert [(e.kind, e.context, e.local_date) for e in await rows(app, SafetyEvent)] == [
+        ("pain", "chat", MONDAY),
+        ("red_flag", "chat", MONDAY),
+    ]
     await user.send("about half an hour")
     assert "Saved: 30 minutes" in (await user.next_message()).text
     assert await minutes_stored(app) == {MONDAY: (30, "text")}
