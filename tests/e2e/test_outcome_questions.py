@@ -3,10 +3,14 @@ weeks: buttons and typed answers, wrong and ambiguous input, declines, switches,
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from bot.db.models import MorningStiffness, OutcomePrompt, Rating, SafetyEvent, User, WeeklyCheckin
 from bot.domain.clock import FakeClock
+from bot.logging_setup import configure_logging
 from bot.reminders.prompts import OutcomePrompter
 from bot.standin import ChatUser
 from bot.ui.callbacks_outcomes import PegPick, StiffnessPick
@@ -275,3 +279,30 @@ async def test_a_later_week_is_compared_with_the_first_and_praised_by_the_number
     assert "Right after the stretch: on average 1.5 points looser (6 rated before and after)." in summary
     assert "Check-in score (PEG, 0–10, lower is better): 4; your first was 6." in summary
     assert "Your mornings are shorter than in your first week, and you kept at it." in summary
+
+
+async def test_debug_logs_hold_no_answer(
+    user: ChatUser, app: AnyApp, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    configure_logging("DEBUG")
+    caplog.set_level(logging.DEBUG)
+    try:
+        await onboard(user, "07:30", "Berlin")
+        await asked(user, app, clock)
+        await user.send("my back aches, zz-private")
+        await user.next_message()
+        await user.send("about 47 min, zz-hidden")
+        assert "47 minutes" in (await user.next_message()).text
+        clock.set(datetime(2026, 3, 9, 6, 30, tzinfo=UTC))
+        assert await prompter(app).run_once() == 1
+        await user.next_message()
+        for answer in ("7, zz-secret", "8", "9"):
+            await user.send(answer)
+            await user.next_message()
+        await read_until(user, "Your week")
+    finally:
+        configure_logging("INFO")
+    text = "\n".join(f"{r.name} {r.getMessage()}" for r in caplog.records)
+    assert "outcome" in text or "stiffness" in text  # the flows log what happened ...
+    for secret in ("zz-private", "zz-hidden", "zz-secret", "aches", "47 min"):  # ... never what was said
+        assert secret not in text, secret
