@@ -65,7 +65,12 @@ def render_report(page: ReportPage) -> tuple[bytes, bytes]:
     with _LOCK, matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}):
         figure = _draw(page)
         pdf, png = io.BytesIO(), io.BytesIO()
-        figure.savefig(pdf, format="pdf", facecolor="white", metadata={"Title": page.title, "Creator": "stretchbot"})
+        figure.savefig(
+            pdf,
+            format="pdf",
+            facecolor="white",
+            metadata={"Title": page.title, "Creator": "stretchbot", "CreationDate": None},
+        )
         figure.savefig(png, format="png", dpi=PNG_DPI, facecolor="white")
         return pdf.getvalue(), png.getvalue()
 
