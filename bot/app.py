@@ -42,9 +42,20 @@ MENU_COMMANDS = (
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
-def _request(settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability) -> BaseRequest:
+def _request(
+    settings: Settings,
+    *,
+    pool: int,
+    read_timeout: float,
+    reachability: TelegramReachability,
+    screen_updates: bool = False,
+) -> BaseRequest:
     return AiohttpRequest(
-        connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0, reachability=reachability
+        connection_pool_size=pool,
+        read_timeout=read_timeout,
+        pool_timeout=10.0,
+        reachability=reachability,
+        screen_updates=screen_updates,
     )
 
 
@@ -75,7 +86,10 @@ def build_application(
                 reachability=reachability,
             )
         )
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability))
+        # Each getUpdates batch is screened for updates PTB cannot parse (skipped one by one, the offset advances).
+        .get_updates_request(
+            _request(settings, pool=2, read_timeout=40.0, reachability=reachability, screen_updates=True)
+        )
         .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits))
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
@@ -92,6 +106,7 @@ def build_application(
         sender=sender,
         startup=StartUp(migrate=migrate, start_components=start_components),
     )
+    ctx.reachability = reachability
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
     ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
     ctx.routine = RoutineRuntime(ctx)
@@ -111,7 +126,7 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
-    log.info("stretchbot is up")
+    log.debug("start-up done: database ready, components started")
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
