@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import traceback
 
+from telegram.error import InvalidToken
+
 from bot.redaction import RedactSecrets, register_secrets
 
 # httpx/httpcore log URLs (with the token); python-telegram-bot logs request parameters and updates (message texts,
@@ -69,6 +71,8 @@ _PTB_NOISE = ("Error while parsing updates", "Something went wrong processing th
 
 class PtbNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            return False  # PTB's tracebacks of a revoked token (the polling task's, its clean-up's): said once
         if not record.name.startswith("telegram"):
             return True
         message = str(record.msg)

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -114,6 +114,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, RecipientBlocked):
         await _mark_blocked(app, error.chat_id)
         return
+    if isinstance(error, InvalidToken):
+        return  # the token was revoked: the runner says so in one line and stops the bot (exit code 3)
     if update is None and isinstance(error, NetworkError | TimedOut):
         return  # polling failed: Telegram is away, and its outage is logged once a minute (TelegramReachability)
     kind = type(update).__name__ if update is not None else "job"

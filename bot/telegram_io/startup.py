@@ -76,8 +76,9 @@ async def with_retries(
         try:
             return await call()
         except InvalidToken as exc:
+            answer = exc.__cause__.message if isinstance(exc.__cause__, InvalidToken) else "Unauthorized"
             raise TokenRejected(
-                f"Telegram rejected TELEGRAM_BOT_TOKEN ({exc.message}): it was revoked or mistyped. Copy the current "
+                f"Telegram rejected TELEGRAM_BOT_TOKEN ({answer}): it was revoked or mistyped. Copy the current "
                 "token from @BotFather (/mybots > API Token) into TELEGRAM_BOT_TOKEN and start again"
                 + ("" if "api.telegram.org" in api_url else f"; check that TELEGRAM_API_URL ({api_url}) is a Bot API")
             ) from None
@@ -109,5 +110,10 @@ async def with_retries(
 
 
 async def reach_telegram(bot: Bot, *, api_url: str, window: float) -> None:
-    """Initialise `bot` (its `getMe`), retrying as `with_retries` does."""
-    await with_retries(bot.initialize, what="start-up", api_url=api_url, window=window)
+    """Initialise `bot` (its `getMe`), retrying as `with_retries` does; on failure its connections are closed."""
+    try:
+        await with_retries(bot.initialize, what="start-up", api_url=api_url, window=window)
+    except BaseException:
+        for request in bot._request:  # Bot.shutdown does nothing for a bot whose initialize failed
+            await request.shutdown()
+        raise
