@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -101,6 +102,7 @@ def answer_callback_query(state: StandInState, params: Params) -> bool:
     if query is None or query.answered:
         raise bad_request(errors.QUERY_TOO_OLD)
     query.answered = True
+    query.answered_at = time.monotonic()
     query.answer = {
         "callback_query_id": query_id,
         "text": params.str_or_none("text"),

@@ -33,6 +33,9 @@ log = logging.getLogger("bot.telegram.webhook")
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 DEFAULT_MAX_BODY = 1024 * 1024
+# What a connection buffers of a body before the handler takes it (aiohttp pauses reading above twice this): small,
+# so that many unwanted bodies arriving at once cost little before they are refused.
+READ_BUFFER = 16 * 1024
 
 
 class CannotListen(Exception):
@@ -91,7 +94,7 @@ class WebhookServer:
         return web.Response(status=200)
 
     async def start(self) -> None:
-        runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(self.app, access_log=None, handle_signals=False, read_bufsize=READ_BUFFER)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.listen, self.port).start()
