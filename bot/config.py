@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.timezones import UnknownTimezone, resolve_zone
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/stretchbot.sqlite3"
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -89,8 +90,8 @@ class Settings(BaseSettings):
     @classmethod
     def _timezone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+            resolve_zone(value)
+        except UnknownTimezone as exc:
             raise ValueError("must be an IANA timezone name such as Europe/Berlin") from exc
         return value
 

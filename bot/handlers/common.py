@@ -30,6 +30,9 @@ from bot.views import common as views
 
 log = logging.getLogger(__name__)
 
+# Every kind of edit Telegram sends (edited_message, edited_channel_post, edited_business_message...).
+EDIT_KINDS = tuple(kind for kind in Update.ALL_TYPES if kind.startswith("edited_"))
+
 
 async def guard_private_chats(update: Update, context: BotContext) -> None:
     """Stretchbot is personal: updates from groups and channels stop here (a command gets a one-line answer).
@@ -37,7 +40,7 @@ async def guard_private_chats(update: Update, context: BotContext) -> None:
     Edits of earlier messages stop here too, everywhere: what was stored stays as confirmed, and an old message
     edited into "/delete" or "/stop" does not run it (python-telegram-bot's CommandHandler would).
     """
-    if update.edited_message is not None or update.edited_channel_post is not None:
+    if any(getattr(update, kind, None) is not None for kind in EDIT_KINDS):
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:

@@ -51,6 +51,7 @@ async def get_updates(state: StandInState, params: Params) -> list[dict[str, Any
         state.updates[:] = state.updates[offset:]
     state.poll_generation += 1
     generation = state.poll_generation
+    state.changed()  # a long poll in progress ends at once with 409, as Telegram's does
 
     def probe() -> list[dict[str, Any]] | None:
         if state.poll_generation != generation:
