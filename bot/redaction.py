@@ -49,7 +49,7 @@ def redact(text: str) -> str:
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    return TOKEN_SHAPE.sub(REDACTED, text) if any(c == ":" for c in text) else text
+    return TOKEN_SHAPE.sub(REDACTED, text) if ":" in text else text
 
 
 class RedactSecrets(logging.Filter):

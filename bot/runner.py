@@ -242,9 +242,16 @@ async def _race(start: Any, stop: _Stop) -> None:
     task.result()
 
 
-def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
+def run_bot(
+    settings: Settings,
+    *,
+    webhook_url: str | None = None,
+    listen: str = "0.0.0.0",
+    port: int = 8443,
+    routes: Sequence[web.RouteDef] = (),
+) -> int:
     """Run until SIGTERM/SIGINT (0) or a failure (its exit code, `bot.failures`); a failure at start raises
-    `StartupFailure` (the CLI prints its one line)."""
+    `StartupFailure` (the CLI prints its one line). `routes` (health, metrics) are served beside the webhook."""
     secret = webhook_secret(settings) if webhook_url else None
     redact_standard_streams()
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token is not None else None
@@ -260,5 +267,6 @@ def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str =
             "listen": listen,
             "port": port,
             "max_body": settings.webhook_max_body_bytes,
+            "routes": routes,
         }
     return asyncio.run(serve(application, settings, webhook=webhook))

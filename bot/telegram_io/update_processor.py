@@ -6,7 +6,7 @@ update first waits for its user's earlier ones (the user's lock), and only then 
 slots: a user's queued updates never hold slots while they wait (PTB's own order, slot first, let one flooding user
 fill all 256 slots with updates waiting on their own lock, stalling everyone). A user's updates beyond their
 `UserThrottle` (a burst, then a few a second; a bounded backlog) are not handled: `on_throttled(update, note)`
-answers a tap so no spinner hangs and, once per episode (`note`), says "slow down".
+answers a tap (a "slow down" toast) so no spinner hangs and, to a message, says "slow down" once per episode.
 
 Each update is handled inside its own `around_each()` context (the application passes the database's
 `recording_commits`, so the error handler knows whether the update stored anything).
@@ -91,8 +91,10 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
 
     async def _refuse(self, owner: int, update: Update) -> None:
         assert self._throttle is not None
-        note = self._throttle.note_due(owner)
-        if note:
+        # A tap is always answered with the note as a toast (no message, so nothing more in a limited chat); a
+        # message gets the note as a message once per episode.
+        note = update.callback_query is not None or self._throttle.note_due(owner)
+        if note and update.callback_query is None:
             log.info("a user sends faster than %.0f updates a second: told to slow down", self._throttle.rate)
         try:
             await self.on_throttled(update, note)

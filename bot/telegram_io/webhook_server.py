@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import socket
 import json
 import logging
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ DEFAULT_MAX_BODY = 1024 * 1024
 # What a connection buffers of a body before the handler takes it (aiohttp pauses reading above twice this): small,
 # so that many unwanted bodies arriving at once cost little before they are refused.
 READ_BUFFER = 16 * 1024
+SOCKET_RECEIVE_BUFFER = 32 * 1024
 
 
 class CannotListen(Exception):
@@ -97,7 +99,7 @@ class WebhookServer:
         runner = web.AppRunner(self.app, access_log=None, handle_signals=False, read_bufsize=READ_BUFFER)
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.listen, self.port).start()
+            await web.SockSite(runner, self._listening_socket()).start()
         except OSError as exc:
             await runner.cleanup()
             raise CannotListen(
@@ -105,6 +107,24 @@ class WebhookServer:
                 " another process uses the port, or the address is not this machine's; choose --listen/--port"
             ) from None
         self._runner = runner
+
+    def _listening_socket(self) -> socket.socket:
+        """The server's socket, with a small receive buffer (inherited by every connection): the kernel hands the
+        server at most that much of a body per read, so many unwanted bodies at once cost little memory."""
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            self.listen, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_RECEIVE_BUFFER)
+            sock.bind(address)
+            sock.listen(128)
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            raise
+        return sock
 
     async def stop(self) -> None:
         if self._runner is not None:

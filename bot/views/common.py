@@ -16,7 +16,7 @@ def stale_button(content: Content) -> Reply:
 
 def slow_down(content: Content, *, note: bool, tapped: bool) -> Reply:
     """A user's update the bot did not handle (they send faster than it handles one user's updates): a tap is
-    answered (with the note as a toast when `note`), a message gets the note once per episode."""
+    answered with the note as a toast, a message gets it as a message when `note` (once per episode)."""
     if not note:
         return Reply()
     text = content.texts.render("common.slow_down")
