@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import socket
 import json
 import logging
+import socket
 from collections.abc import Sequence
 from typing import Any
 
