@@ -193,3 +193,20 @@ async def test_broken_content_is_a_setting_error(database: Path, telegram: Stand
     assert code == EXIT_BAD_SETTING
     assert SECRET_PART not in log and "Traceback" not in log
     assert "content problems" in log
+
+
+async def test_sigterm_while_telegram_is_awaited_at_start_stops_at_once(
+    database: Path, telegram: StandInProcess, tmp_path: Path
+) -> None:
+    await telegram.stop()
+    process = bot(database, telegram.url, tmp_path, STARTUP_RETRY_SECONDS="300")
+    offset = await process.launch()
+    try:
+        await wait_until(lambda: "trying again in" in process.log(offset), 20)
+        process.terminate()
+        code = await process.wait(10)
+        log = process.log(offset)
+    finally:
+        await process.stop()
+    assert code == 0
+    assert "Traceback" not in log and " ERROR " not in log, log
