@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+import warnings
 
 from telegram.error import InvalidToken
 
@@ -85,6 +86,8 @@ def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> No
     """The root handler (stderr), the level, the quiet loggers; `secrets` are redacted from then on."""
     register_secrets(*secrets)
     logging.captureWarnings(True)  # warnings go through the handler's filters too
+    # PTB's own RetryAfter constructor reads its deprecated `retry_after`: a warning on every 429, nothing to act on.
+    warnings.filterwarnings("ignore", message=".*attribute `retry_after` will be of type", category=DeprecationWarning)
     root = logging.getLogger()
     root.setLevel(level)
     if not any(getattr(h, "_stretchbot", False) for h in root.handlers):
