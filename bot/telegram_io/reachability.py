@@ -28,6 +28,8 @@ class TelegramReachability:
         self._first_failure = 0.0
         self.failed_requests = 0
         self.rejected = False
+        # Off while the runner reaches Telegram at start: it says so itself, one line an attempt.
+        self.reporting = True
         self._rejection_listeners: list[Callable[[], None]] = []
         self.report = OutageReport(
             log,
@@ -60,5 +62,5 @@ class TelegramReachability:
         if self._in_a_row == 0:
             self._first_failure = self._clock()
         self._in_a_row += 1
-        if self.report.ongoing or self._in_a_row >= DOWN_AFTER:
+        if self.reporting and (self.report.ongoing or self._in_a_row >= DOWN_AFTER):
             self.report.failed(kind, since=self._first_failure)
