@@ -1,6 +1,7 @@
 """Typed text: one handler that asks each flow, in a fixed order, whether the text is meant for it.
 
-Order: the settings questions first (they were asked explicitly; an unknown user is asked to /start there), then
+Order: a report of pain or a warning sign first (whatever else was asked, it is answered with the safety
+advice), then the settings questions (they were asked explicitly; an unknown user is asked to /start there), then
 the running routine's pending rating, then a stiffness rating typed at any time; anything else gets a short hint.
 """
 
@@ -13,15 +14,20 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import ratings, routine, settings
+from bot.handlers import ratings, routine, safety, settings
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
 MAX_TEXT = 1000
 
-# The running routine's pending rating comes before the ratings consumer, which stays last: any number left
+# Pain first. The running routine's pending rating comes before the ratings consumer, which stays last: any number left
 # over is a stiffness rating typed at any time.
-CONSUMERS: tuple[TextConsumer, ...] = (settings.consume_text, routine.consume_text, ratings.consume_text)
+CONSUMERS: tuple[TextConsumer, ...] = (
+    safety.consume_text,
+    settings.consume_text,
+    routine.consume_text,
+    ratings.consume_text,
+)
 
 
 async def on_text(_update: Update, context: BotContext) -> None:

@@ -19,6 +19,7 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain import stats
 from bot.services.user_scope import UserScope
 
+SEVERITY = ("red_flag", "warning", "pain")
 PROGRESS_DAYS = 30
 HISTORY_DAYS = 14
 AVERAGE_WINDOW = 7
@@ -40,10 +41,11 @@ class ProgressReport:
     trend: stats.WeeklyTrend
     tighter_side: stats.Side | None
     skip_reasons: dict[str, int]
+    pain_days: frozenset[date] = frozenset()  # days the user reported pain or a warning sign
 
     @property
     def has_data(self) -> bool:
-        return bool(self.before or self.after or self.done or self.skipped)
+        return bool(self.before or self.after or self.done or self.skipped or self.pain_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,17 @@ class SkipEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PainEntry:
+    kind: str  # the most serious kind reported that day: red_flag | warning | pain
+
+
+HistoryEntry = SessionEntry | AdhocEntry | SkipEntry | PainEntry
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryDay:
     day: date
-    entries: list[SessionEntry | AdhocEntry | SkipEntry] = field(default_factory=list)
+    entries: list[HistoryEntry] = field(default_factory=list)
 
 
 def _mean_by_day(pairs: list[tuple[date, float]]) -> dict[date, float]:
@@ -92,6 +102,7 @@ def build_report(
     ratings: list[Rating],
     skips: dict[date, str | None],
     days: int = PROGRESS_DAYS,
+    pain_days: frozenset[date] = frozenset(),
 ) -> ProgressReport:
     """The report from stored rows (pure: easy to test with known data)."""
     first = today - timedelta(days=days - 1)
@@ -130,6 +141,7 @@ def build_report(
         skip_reasons=stats.skip_reason_counts(
             [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
         ),
+        pain_days=frozenset(d for d in pain_days if first <= d <= today),
     )
 
 
@@ -142,7 +154,8 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
     ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
-    return build_report(today, sessions, ratings, skips)
+    pain = frozenset(e.local_date for e in await history.safety_events(user_id))
+    return build_report(today, sessions, ratings, skips, pain_days=pain)
 
 
 async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_DAYS) -> list[HistoryDay] | None:
@@ -171,4 +184,11 @@ async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_
             )
     for skip in await history.skipped_days(user_id, since=first):
         day_of(skip.local_date).entries.append(SkipEntry(skip.reason))
+    worst: dict[date, str] = {}
+    for event in await history.safety_events(user_id, since=first):
+        known = worst.get(event.local_date)
+        if event.kind in SEVERITY and (known is None or SEVERITY.index(event.kind) < SEVERITY.index(known)):
+            worst[event.local_date] = event.kind
+    for day, kind in worst.items():
+        day_of(day).entries.append(PainEntry(kind))
     return [result[d] for d in sorted(result, reverse=True) if d <= today]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bot.charts.progress_chart import ChartData, ChartLabels
 from bot.content.loader import Content
-from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
+from bot.services.progress import (
+    HISTORY_DAYS,
+    AdhocEntry,
+    HistoryDay,
+    HistoryEntry,
+    PainEntry,
+    ProgressReport,
+    SessionEntry,
+)
 from bot.ui.message import Attachment, OutgoingMessage
 from bot.views.calendar import clock, day_month, short_date
 from bot.views.numbers import format_points, format_rating
@@ -89,6 +97,9 @@ def summary(content: Content, report: ProgressReport) -> str:
             reason_label(content, reason) + (f" ×{count}" if count > 1 else "") for reason, count in reasons.items()
         )
         lines.append(texts.render("progress.skips", reasons=listed))
+    pain = len(report.pain_days)
+    if pain:
+        lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))
     return "\n".join(lines)
 
 
@@ -103,7 +114,7 @@ def no_data(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("progress.no_data"))
 
 
-def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> str:
+def _entry(content: Content, entry: HistoryEntry) -> str:
     texts = content.texts
     if isinstance(entry, SessionEntry):
         missing = texts.render("history.no_value")
@@ -112,6 +123,8 @@ def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> st
         return texts.render("history.session_gentle" if entry.gentle else "history.session", before=before, after=after)
     if isinstance(entry, AdhocEntry):
         return texts.render("history.adhoc", value=format_rating(entry.value), time=clock(entry.local_time))
+    if isinstance(entry, PainEntry):
+        return texts.render(f"history.{entry.kind}")
     return texts.render("history.skipped", reason=reason_label(content, entry.reason))
 
 

@@ -37,6 +37,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "progress.side_left": (),
     "progress.side_right": (),
     "progress.skips": ("reasons",),
+    "progress.pain": ("days",),
+    "progress.pain_one": (),
     "progress.reason_flare_up": (),
     "progress.reason_travelling": (),
     "progress.reason_ill": (),
@@ -58,6 +60,9 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "history.session_gentle": ("before", "after"),
     "history.adhoc": ("value", "time"),
     "history.skipped": ("reason",),
+    "history.pain": (),
+    "history.warning": (),
+    "history.red_flag": (),
     "history.no_value": (),
     "history.footer": (),
     # /export and /delete.
