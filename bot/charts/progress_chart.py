@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,7 @@ AFTER_COLOR = "#00798c"
 AVERAGE_COLOR = "#edae49"
 DONE_COLOR = "#2a9d8f"
 SKIP_COLOR = "#8d99ae"
+TYPED_COLOR = "#9b5de5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class ChartLabels:
     average: str
     done: str
     skipped: str
+    typed: str = "Typed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,7 @@ class ChartData:
     skipped: Mapping[date, str]  # local date -> the reason as shown (may be empty)
     tick_labels: Mapping[date, str]  # which days get an x label, and the label
     labels: ChartLabels
+    typed: Mapping[date, float] = field(default_factory=dict)  # ratings typed on their own (mean per day)
 
 
 def _series(data: ChartData, values: Mapping[date, float]) -> tuple[list[int], list[float]]:
@@ -84,6 +87,8 @@ def _render(data: ChartData) -> bytes:
     ratings.plot(xs, ys, color=BEFORE_COLOR, marker="o", markersize=13, linewidth=2.5, label=labels.before, zorder=3)
     xs, ys = _series(data, data.after)
     ratings.plot(xs, ys, color=AFTER_COLOR, marker="s", markersize=12, linewidth=2.5, label=labels.after, zorder=4)
+    xs, ys = _series(data, data.typed)
+    ratings.plot(xs, ys, color=TYPED_COLOR, marker="D", markersize=12, linestyle="none", label=labels.typed, zorder=5)
     ratings.set_ylim(-0.5, 10.5)
     ratings.set_yticks(range(0, 11, 2))
     ratings.set_xlim(-0.7, count - 0.3)
@@ -100,9 +105,12 @@ def _render(data: ChartData) -> bytes:
     skipped = strip.scatter(
         skip_x, [1] * len(skip_x), s=260, marker="X", color=SKIP_COLOR, label=labels.skipped, zorder=3
     )
-    average_line, before_line, after_line = ratings.get_lines()
+    average_line, before_line, after_line, typed_line = ratings.get_lines()
+    handles = [before_line, after_line, done, average_line, skipped]
+    if data.typed:
+        handles.insert(2, typed_line)
     figure.legend(
-        handles=[before_line, after_line, done, average_line, skipped],
+        handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.53, 0.925),
         ncol=2,

@@ -12,9 +12,11 @@ from bot.context import BotContext
 from bot.domain.rating_text import RatingKind, parse_rating
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import ratings as service
+from bot.services import reminders as reminder_service
 from bot.ui.callbacks_ratings import ChangeRating, SetRating, UndoRating
 from bot.views import common as common_views
 from bot.views import ratings as views
+from bot.views import reminders as reminder_views
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,20 @@ async def consume_text(context: BotContext) -> bool:
         return True
     update = context.incoming
     assert update is not None
+    async with context.app.db.unit_of_work(read_only=True) as uow:
+        reminder = await reminder_service.open_reminder(uow, scope)
+    if reminder is not None:  # the reminder asked: the day's before rating, and the routine begins
+        await context.reply_on(reminder.message_id, reminder_views.rated_typed(scope.content, parsed.value))
+        await context.app.routine.begin(
+            user_id=scope.user_id,
+            delivery_id=reminder.delivery_id,
+            before=parsed.value,
+            update_id=update.update_id,
+            source="text",
+        )
+        return True
+    if await _replace_just_typed(context, parsed.value):
+        return True
     try:
         async with context.app.db.unit_of_work() as uow:
             saved = await service.save_rating(
@@ -51,6 +67,36 @@ async def consume_text(context: BotContext) -> bool:
     log.info("ad hoc rating stored%s", " (re-sent update)" if saved.duplicate else "")
     assert saved.local_date is not None
     await context.reply(views.saved(scope.content, saved.rating_id, saved.value, saved.local_date, scope.today))
+    return True
+
+
+async def _replace_just_typed(context: BotContext, value: float) -> bool:
+    """A second number typed within minutes of the first replaces it; False if there is no such first one."""
+    scope = await context.scope()
+    window = scope.content.coach.rating_correction_minutes
+    async with context.app.db.unit_of_work() as uow:
+        first = await service.just_typed(uow, scope.user_id, scope.today, scope.now)
+        if first is None:
+            return False
+        old = first.value
+        result = await service.change_rating(
+            uow,
+            user_id=scope.user_id,
+            rating_id=first.id,
+            value=value,
+            now=scope.now,
+            window_minutes=window,
+            source="text",
+        )
+    if isinstance(result, service.CorrectionRefused):
+        return False
+    assert result.local_date is not None
+    log.info("ad hoc rating replaced by a second typed one")
+    if result.value == old:  # the same number again: nothing new to say
+        reply = views.saved(scope.content, result.rating_id, result.value, result.local_date, scope.today)
+    else:
+        reply = views.replaced(scope.content, result.rating_id, result.value, old, result.local_date, scope.today)
+    await context.reply(reply)
     return True
 
 

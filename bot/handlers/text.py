@@ -42,4 +42,6 @@ async def on_text(_update: Update, context: BotContext) -> None:
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
+    # A photo or other media with a caption is read as text ("my back is a 6" under a photo).
+    typed = filters.TEXT | (filters.CAPTION & ~filters.CaptionRegex(r"^/"))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & typed & ~filters.COMMAND, on_text))

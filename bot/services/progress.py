@@ -42,10 +42,12 @@ class ProgressReport:
     tighter_side: stats.Side | None
     skip_reasons: dict[str, int]
     pain_days: frozenset[date] = frozenset()  # days the user reported pain or a warning sign
+    typed: dict[date, float] = field(default_factory=dict)  # ratings typed on their own: mean per day
+    counts: tuple[int, int, int] = (0, 0, 0)  # how many before, after and typed ratings the numbers come from
 
     @property
     def has_data(self) -> bool:
-        return bool(self.before or self.after or self.done or self.skipped or self.pain_days)
+        return bool(self.before or self.after or self.done or self.skipped or self.pain_days or self.typed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,8 @@ def build_report(
     days: int = PROGRESS_DAYS,
     pain_days: frozenset[date] = frozenset(),
 ) -> ProgressReport:
-    """The report from stored rows (pure: easy to test with known data)."""
+    """The report from stored rows (pure: easy to test with known data). Ratings typed on their own (ad hoc) are
+    drawn, and count for the stiffness average and the weekly trend; the before/after change uses sessions only."""
     first = today - timedelta(days=days - 1)
     window = tuple(first + timedelta(days=i) for i in range(days))
     by_session = _session_ratings(ratings)
@@ -112,7 +115,10 @@ def build_report(
         stats.SessionRecord(s.local_date, by_session[s.id].get("before"), by_session[s.id].get("after"), s.tighter_side)
         for s in sessions
     ]
+    typed_points = [(r.local_date, r.value) for r in ratings if r.kind == "adhoc"]
+    levels = records + [stats.SessionRecord(day, value, None) for day, value in typed_points]
     recent = [r for r in records if first <= r.local_date <= today]
+    typed_recent = [(d, v) for d, v in typed_points if first <= d <= today]
     done_all = {s.local_date for s in sessions if s.status == "finished"}
     day_records = [stats.DayRecord(d, True) for d in done_all] + [
         stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all
@@ -121,7 +127,7 @@ def build_report(
     before = _mean_by_day([(r.local_date, r.before) for r in recent if r.before is not None])
     after = _mean_by_day([(r.local_date, r.after) for r in recent if r.after is not None])
     warmup = first - timedelta(days=AVERAGE_WINDOW - 1)
-    points = [(r.local_date, r.before) for r in records if r.before is not None and warmup <= r.local_date <= today]
+    points = [(r.local_date, r.before) for r in levels if r.before is not None and warmup <= r.local_date <= today]
     average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
     paired = [r for r in recent if r.before is not None and r.after is not None]
     return ProgressReport(
@@ -136,12 +142,18 @@ def build_report(
         done_this_week=stats.days_done_in_week(done_days, today),
         average_change=stats.average_change(paired),
         change_sessions=len(paired),
-        trend=stats.weekly_trend(records, today),
+        trend=stats.weekly_trend(levels, today),
         tighter_side=stats.tighter_side_lately(records, today),
         skip_reasons=stats.skip_reason_counts(
             [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
         ),
         pain_days=frozenset(d for d in pain_days if first <= d <= today),
+        typed=_mean_by_day(typed_recent),
+        counts=(
+            sum(1 for r in recent if r.before is not None),
+            sum(1 for r in recent if r.after is not None),
+            len(typed_recent),
+        ),
     )
 
 
@@ -152,7 +164,7 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
         return None
     history = UserHistory(uow.session)
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
-    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
+    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None or r.kind == "adhoc"]
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
     pain = frozenset(e.local_date for e in await history.safety_events(user_id))
     return build_report(today, sessions, ratings, skips, pain_days=pain)

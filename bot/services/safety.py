@@ -14,11 +14,12 @@ from typing import Literal
 
 from sqlalchemy import func, select
 
-from bot.db.models import ReminderDelivery, RoutineSession, SafetyEvent
+from bot.db.models import RoutineSession, SafetyEvent
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.local_time import local_today
 from bot.domain.pain_text import SafetyKind
 from bot.domain.routine_effects import Phase
+from bot.services.reminders import open_reminder
 from bot.services.routine.outcome import Outcome, OutcomeKind, RoutineEnv
 from bot.services.routine.sessions import chat_of, close, open_session, outcome_of
 from bot.services.routine.starting import begin_gentle
@@ -50,20 +51,6 @@ class SafetySummary:
     last: date | None
 
 
-async def _open_reminder(uow: UnitOfWork, scope: UserScope) -> int | None:
-    statement = (
-        select(ReminderDelivery.id)
-        .where(
-            ReminderDelivery.user_id == scope.user_id,
-            ReminderDelivery.local_date == scope.today,
-            ReminderDelivery.status == "sent",
-        )
-        .order_by(ReminderDelivery.id.desc())
-        .limit(1)
-    )
-    return (await uow.session.execute(statement)).scalar_one_or_none()
-
-
 def _where(session: RoutineSession | None) -> tuple[SafetyContext, int | None]:
     """The context of a report made with `session` active, and the seq to pause it with (if it runs a timer)."""
     if session is None or not isinstance(session.state, dict):
@@ -87,9 +74,9 @@ async def report(uow: UnitOfWork, scope: UserScope, kind: SafetyKind) -> SafetyR
     context, pause_seq = _where(session)
     delivery_id = None
     if session is None:
-        delivery_id = await _open_reminder(uow, scope)
-        if delivery_id is not None:
-            context = "reminder"
+        reminder = await open_reminder(uow, scope)
+        if reminder is not None:
+            context, delivery_id = "reminder", reminder.delivery_id
     uow.session.add(
         SafetyEvent(
             user_id=scope.user_id,

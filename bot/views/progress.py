@@ -40,6 +40,7 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         average=texts.render("progress.chart_average"),
         done=texts.render("progress.chart_done"),
         skipped=texts.render("progress.chart_skipped"),
+        typed=texts.render("progress.chart_typed"),
     )
     # A label every 7 days, counted back from today, so today is always labelled.
     ticks = {day: day_month(day) for day in report.days[::-1][::7]}
@@ -52,6 +53,7 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         skipped={day: reason_label(content, reason) if reason else "" for day, reason in report.skipped.items()},
         tick_labels=ticks,
         labels=labels,
+        typed=report.typed,
     )
 
 
@@ -97,6 +99,9 @@ def summary(content: Content, report: ProgressReport) -> str:
             reason_label(content, reason) + (f" ×{count}" if count > 1 else "") for reason, count in reasons.items()
         )
         lines.append(texts.render("progress.skips", reasons=listed))
+    before, after, typed = report.counts
+    if before or after or typed:
+        lines.append(texts.render("progress.sources", before=before, after=after, typed=typed))
     pain = len(report.pain_days)
     if pain:
         lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))

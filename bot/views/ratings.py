@@ -33,6 +33,16 @@ def saved(content: Content, rating_id: int, value: float, day: date, today: date
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
+def replaced(
+    content: Content, rating_id: int, value: float, old: float, day: date, today: date | None
+) -> OutgoingMessage:
+    """A second number typed right after the first: it replaced the first."""
+    text = content.texts.render(
+        "ratings.replaced", value=format_rating(value), old=format_rating(old), day=day_name(content, day, today)
+    )
+    return OutgoingMessage(text, _correction_buttons(content, rating_id))
+
+
 def changed(content: Content, rating_id: int, value: float, day: date, today: date | None) -> Reply:
     """The confirmation of a changed rating, in place of the scale that changed it."""
     text = content.texts.render("ratings.changed", value=format_rating(value), day=day_name(content, day, today))

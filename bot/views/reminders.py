@@ -13,6 +13,7 @@ from bot.ui.callbacks_reminders import ReminderRate, ReminderSkip, ReminderSnooz
 from bot.ui.message import Button, OutgoingMessage, Reply, Rows, chunk
 from bot.views.calendar import clock
 from bot.views.common import stale_button
+from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
 from bot.views.when import describe_when
 
@@ -50,6 +51,12 @@ def refused(content: Content, refusal: Refused) -> Reply:
 def starting(content: Content) -> Reply:
     """The reminder's Start (or a rating on it): its buttons come off as the routine begins."""
     return Reply(toast=content.texts.render("reminder.starting"), clear_buttons=True)
+
+
+def rated_typed(content: Content, value: float) -> Reply:
+    """A rating typed in answer to the reminder: its buttons come off, and the routine begins with it."""
+    text = content.texts.render("reminder.rated_typed", value=format_rating(value))
+    return Reply(messages=(OutgoingMessage(text),), clear_buttons=True)
 
 
 def snoozed(scope: UserScope, until: datetime) -> Reply:

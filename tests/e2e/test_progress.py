@@ -72,7 +72,7 @@ async def test_progress_sends_a_chart_and_a_summary(user: ChatUser, app: App, st
     assert "Streak: 6 days in a row." in caption
     assert "This week: 1 of 7 days done." in caption
     assert "1.8 points looser (stretches rated before and after: 6)" in caption
-    assert "Mornings this week: 5 on average, down from 6.2 last week." in caption
+    assert "Stiffness this week: 5 on average, down from 6.2 last week." in caption
     assert "Tighter side lately: left." in caption
     assert "Skipped with a reason: travelling ×2." in caption
 
@@ -89,10 +89,17 @@ async def test_unknown_user_is_asked_to_start(user: ChatUser, app: App) -> None:
     assert "tap /start" in text_of(await reply_to(user, "/history"))
 
 
-async def test_adhoc_ratings_alone_do_not_make_a_chart(user: ChatUser, app: App) -> None:
+async def test_typed_ratings_alone_make_a_chart_and_say_where_the_numbers_come_from(
+    user: ChatUser, app: App, clock: FakeClock
+) -> None:
     await onboard(app)
-    await reply_to(user, "6")
-    assert "No ratings yet" in text_of(await reply_to(user, "/progress"))
+    await reply_to(user, "my back is a 7 today")
+    clock.advance(timedelta(hours=3))
+    await reply_to(user, "6.5")
+    reply = await reply_to(user, "/progress")
+    assert reply.photo is not None
+    assert "No ratings yet" not in text_of(reply)
+    assert "From 0 ratings before a stretch, 0 after one and 2 typed on their own." in text_of(reply)
 
 
 async def test_history_lists_the_last_14_days(user: ChatUser, app: App, clock: FakeClock) -> None:

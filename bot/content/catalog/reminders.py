@@ -14,6 +14,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "reminder.handled": (),
     "reminder.old": (),
     "reminder.starting": (),
+    "reminder.rated_typed": ("value",),
     "skip_reasons.flare_up": (),
     "skip_reasons.travelling": (),
     "skip_reasons.ill": (),
