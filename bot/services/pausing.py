@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.db.models import User
 from bot.db.unit_of_work import UnitOfWork
+from bot.services.questions import QuestionKind, clear
 from bot.services.scheduling import PAUSED_INDEFINITELY, Scheduled, earliest_due, reschedule
 from bot.services.user_scope import UserScope
 
@@ -29,6 +30,7 @@ async def pause(uow: UnitOfWork, scope: UserScope, days: int | None) -> Schedule
     user = await _onboarded(uow, scope.user_id)
     if user is None:
         return None
+    await clear(uow, scope.user_id, QuestionKind.PAUSE)
     if days is None:
         user.paused_until = PAUSED_INDEFINITELY
     else:

@@ -73,6 +73,13 @@ def ask_skip_reason(content: Content, delivery_id: int) -> Reply:
     return Reply(replace=OutgoingMessage(texts.render("reminder.skip_ask_reason"), rows))
 
 
+def skip_reason_unreadable(content: Content) -> OutgoingMessage:
+    """A typed skip reason that fits none of the offered ones (and "other" is not offered): nothing changed."""
+    texts = content.texts
+    options = ", ".join(texts.render(f"skip_reasons.{r}").lower() for r in content.coach.skip_reasons)
+    return OutgoingMessage(texts.render("questions.skip_reason", options=options))
+
+
 def skipped(scope: UserScope, reason: str | None, result: Scheduled) -> Reply:
     texts = scope.texts
     next_when = describe_when(scope, result.next_due)

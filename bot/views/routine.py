@@ -10,6 +10,7 @@ Seconds shown are the routine's own (what the user holds), never divided by the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.content.loader import Content
 from bot.domain.routine_effects import (
@@ -148,6 +149,11 @@ def skipped_today(content: Content) -> OutgoingMessage:
 
 def stopped(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("routine.stopped"))
+
+
+def typed_hint(content: Content, question: Literal["gentle", "side"]) -> OutgoingMessage:
+    """A typed answer to the gentle offer or "which side?" that names none of the options: nothing changed."""
+    return OutgoingMessage(content.texts.render(f"questions.{question}"))
 
 
 def rating_hint(content: Content, text: str, *, out_of_range: bool) -> OutgoingMessage:
