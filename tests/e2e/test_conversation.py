@@ -138,9 +138,7 @@ async def test_an_open_question_survives_a_restart(
         assert len(await rows(app, ReminderSlot, user_id=1001)) == 2
 
 
-async def test_gentle_offer_and_which_side_typed(
-    standin: BotApiStandIn, settings: Settings, clock: FakeClock
-) -> None:
+async def test_gentle_offer_and_which_side_typed(standin: BotApiStandIn, settings: Settings, clock: FakeClock) -> None:
     user = ChatUser(standin, 1001)
     async with bot(scaled(settings, time_scale=1000.0), clock) as app:
         await make_user(app, chat=user)
