@@ -17,6 +17,7 @@ from bot.db.models import Rating, RoutineSession
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import stats
+from bot.services.skips import PAUSED
 from bot.services.user_scope import UserScope
 
 SEVERITY = ("red_flag", "warning", "pain")
@@ -195,7 +196,10 @@ async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_
                 AdhocEntry(rating.value, rating.created_at.astimezone(zone).time())
             )
     for skip in await history.skipped_days(user_id, since=first):
-        day_of(skip.local_date).entries.append(SkipEntry(skip.reason))
+        entries = day_of(skip.local_date).entries
+        if skip.reason == PAUSED and any(isinstance(e, SessionEntry) and e.finished for e in entries):
+            continue  # done on the day a pause began: the stretch is what counts
+        entries.append(SkipEntry(skip.reason))
     worst: dict[date, str] = {}
     for event in await history.safety_events(user_id, since=first):
         known = worst.get(event.local_date)

@@ -225,3 +225,10 @@ async def test_stop_and_start_typed(app: AnyApp, user: ChatUser) -> None:
     await user.send("resume")
     await read_until(user, "Reminders are back on")
     assert await rows(app, RoutineSession, user_id=1001) == []
+    await user.send("/stop")
+    stopped = await read_until(user, "Reminders are off")
+    assert "/start to turn them back on" in (stopped.text or "")
+    await user.send("/start")
+    await read_until(user, "Your reminders are on again")
+    [row] = await rows(app, User, id=1001)
+    assert row.status == "active"
