@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from bot.content.loader import Content
 from bot.content.texts import Texts
+from bot.domain.time_of_day import part_of_day
 from bot.services.reminders import MAX_SNOOZES, Refused
 from bot.services.scheduling import Scheduled
 from bot.services.user_scope import UserScope
@@ -21,9 +22,14 @@ NO_REASON = "none"
 _REFUSALS = {"handled": "reminder.handled", "old": "reminder.old"}
 
 
-def reminder_text(texts: Texts, *, morning: bool, minutes: int, late_since: time | None) -> str:
-    """The reminder's text; `late_since`: the local time it was due, when it comes late."""
-    text = texts.render("reminder.morning" if morning else "reminder.second", minutes=minutes)
+def reminder_text(
+    texts: Texts, *, morning: bool, minutes: int, late_since: time | None, local_time: time | None = None
+) -> str:
+    """The reminder's text; `late_since`: the local time it was due, when it comes late; `local_time`: the user's
+    time now, for a greeting that fits it ("Good evening" for a first reminder set at 19:30)."""
+    greeting = texts.render(f"reminder.greeting_{part_of_day(local_time)}") if local_time is not None else ""
+    key = "reminder.morning" if morning else "reminder.second"
+    text = texts.render(key, minutes=minutes, greeting=greeting).strip()
     if late_since is not None:
         text += "\n\n" + texts.render("reminder.late_note", time=clock(late_since))
     return text

@@ -22,6 +22,7 @@ from bot.domain.routine_effects import (
     Phase,
     Release,
     ShowStep,
+    SkippedHold,
     StartHold,
     Stopped,
     SwitchSides,
@@ -149,6 +150,12 @@ def skipped_today(content: Content) -> OutgoingMessage:
 
 def stopped(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("routine.stopped"))
+
+
+def _released(content: Content, title: str, label: str, reps: int) -> str:
+    """The live message after the last rep: "Done." for one, "Both done." for two, "All 3 done." for more."""
+    key = {1: "routine.live_released_one", 2: "routine.live_released_two"}.get(reps, "routine.live_released")
+    return content.texts.render(key, title=title, side_label=label, reps=reps)
 
 
 def typed_hint(content: Content, question: Literal["gentle", "side"]) -> OutgoingMessage:
@@ -341,8 +348,11 @@ def render(
                         phase=Phase.RESTING,
                     )
                 else:
-                    text = texts.render("routine.live_released", title=title, side_label=label, reps=effect.reps)
-                    plan.edit = OutgoingMessage(text)
+                    plan.edit = OutgoingMessage(_released(content, title, label, effect.reps))
+            case SkippedHold():
+                title = routine.step(effect.step_id).title
+                label = _side_label(content, effect.side)
+                plan.edit = OutgoingMessage(texts.render("routine.live_skipped", title=title, side_label=label))
             case SwitchSides():
                 text = texts.render(
                     "routine.switch_sides",

@@ -232,3 +232,51 @@ async def test_stop_and_start_typed(app: AnyApp, user: ChatUser) -> None:
     await read_until(user, "Your reminders are on again")
     [row] = await rows(app, User, id=1001)
     assert row.status == "active"
+
+
+async def test_the_greeting_follows_the_users_local_time(app: AnyApp, user: ChatUser, clock: FakeClock) -> None:
+    await onboard(user, "19:30", "Berlin")
+    clock.set(datetime(2026, 3, 2, 18, 30, tzinfo=UTC))  # 19:30 in Berlin
+    assert await dispatcher_of(app).run_once() == 1
+    reminder = await read_until(user, "How stiff is your back right now")
+    assert (reminder.text or "").startswith("Good evening!")
+    assert "Good morning" not in (reminder.text or "")
+
+
+async def test_a_skipped_hold_says_so_and_counts_read_naturally(
+    standin: BotApiStandIn, settings: Settings, clock: FakeClock
+) -> None:
+    user = ChatUser(standin, 1001)
+    async with bot(scaled(settings, time_scale=1.0), clock) as app:
+        await make_user(app, chat=user)
+        await user.send("/stretch")
+        await read_until(user, "how stiff is your back right now")
+        await user.send("5")
+        await read_until(user, "1/6")
+        await user.send("done")
+        await read_until(user, "2/6")
+        await user.send("start")
+        live = await read_until(user, "Hold – rep 1/3")
+        await user.send("skip")
+        await read_until(user, "3/6")
+        skipped = next(m for m in user.messages if m.message_id == live.message_id)
+        assert "Skipped" in (skipped.text or "")
+        assert "s left" not in (skipped.text or "")  # no longer frozen at "30 s left"
+        assert skipped.button_labels == []
+
+
+def test_one_anchor_wording_for_the_scale(app: AnyApp) -> None:
+    """Every message that explains the 0-10 scale anchors it with the same words (the scale measures change)."""
+    from bot.content.catalog import SAMPLE_VALUES, TEXT_CATALOG
+    from bot.context import app_context_of
+
+    texts = app_context_of(app).content.texts
+    anchor = "0 = no stiffness, 10 = worst imaginable"
+    keys = ["reminder.morning", "reminder.second", "routine.ask_before", "routine.ask_after", "ratings.ask_change",
+            "ratings.out_of_range"]  # fmt: skip
+    for key in TEXT_CATALOG:
+        rendered = texts.render(key, **{name: SAMPLE_VALUES.get(name, name) for name in TEXT_CATALOG[key]})
+        if key in keys:
+            assert anchor in rendered, key
+        elif "10 =" in rendered or "(worst)" in rendered or "not stiff" in rendered:
+            raise AssertionError(f"{key} anchors the scale differently: {rendered}")
