@@ -47,10 +47,11 @@ async def consume_text(context: BotContext) -> bool:
             source="text",
         )
         return True
-    if await _replace_just_typed(context, parsed.value):
-        return True
     try:
         async with context.app.db.unit_of_work() as uow:
+            # A number typed minutes after another: both are kept, and the reply says so (Undo fixes a slip).
+            first = await service.just_typed(uow, scope.user_id, scope.today, scope.now)
+            earlier = first.value if first is not None else None
             saved = await service.save_rating(
                 uow,
                 user_id=scope.user_id,
@@ -66,36 +67,10 @@ async def consume_text(context: BotContext) -> bool:
         return True
     log.info("ad hoc rating stored%s", " (re-sent update)" if saved.duplicate else "")
     assert saved.local_date is not None
-    await context.reply(views.saved(scope.content, saved.rating_id, saved.value, saved.local_date, scope.today))
-    return True
-
-
-async def _replace_just_typed(context: BotContext, value: float) -> bool:
-    """A second number typed within minutes of the first replaces it; False if there is no such first one."""
-    scope = await context.scope()
-    window = scope.content.coach.rating_correction_minutes
-    async with context.app.db.unit_of_work() as uow:
-        first = await service.just_typed(uow, scope.user_id, scope.today, scope.now)
-        if first is None:
-            return False
-        old = first.value
-        result = await service.change_rating(
-            uow,
-            user_id=scope.user_id,
-            rating_id=first.id,
-            value=value,
-            now=scope.now,
-            window_minutes=window,
-            source="text",
-        )
-    if isinstance(result, service.CorrectionRefused):
-        return False
-    assert result.local_date is not None
-    log.info("ad hoc rating replaced by a second typed one")
-    if result.value == old:  # the same number again: nothing new to say
-        reply = views.saved(scope.content, result.rating_id, result.value, result.local_date, scope.today)
+    if earlier is not None and not saved.duplicate:
+        reply = views.saved_again(scope.content, saved.rating_id, saved.value, earlier, saved.local_date, scope.today)
     else:
-        reply = views.replaced(scope.content, result.rating_id, result.value, old, result.local_date, scope.today)
+        reply = views.saved(scope.content, saved.rating_id, saved.value, saved.local_date, scope.today)
     await context.reply(reply)
     return True
 

@@ -33,12 +33,12 @@ def saved(content: Content, rating_id: int, value: float, day: date, today: date
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
-def replaced(
-    content: Content, rating_id: int, value: float, old: float, day: date, today: date | None
+def saved_again(
+    content: Content, rating_id: int, value: float, earlier: float, day: date, today: date | None
 ) -> OutgoingMessage:
-    """A second number typed right after the first: it replaced the first."""
+    """A number typed minutes after another one: saved too; the reply names the earlier one (Undo fixes a slip)."""
     text = content.texts.render(
-        "ratings.replaced", value=format_rating(value), old=format_rating(old), day=day_name(content, day, today)
+        "ratings.saved_again", value=format_rating(value), old=format_rating(earlier), day=day_name(content, day, today)
     )
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 

@@ -65,7 +65,7 @@ async def test_wrong_or_ambiguous_ratings_on_the_reminder_change_nothing(
     await read_until(user, "1/6")
 
 
-async def test_a_second_number_typed_right_after_the_first_replaces_it(
+async def test_a_second_number_typed_right_after_the_first_is_kept_and_named(
     app: AnyApp, user: ChatUser, clock: FakeClock
 ) -> None:
     await onboard(user)
@@ -73,17 +73,17 @@ async def test_a_second_number_typed_right_after_the_first_replaces_it(
     await read_until(user, "Saved: 6/10")
     clock.advance(timedelta(minutes=2))
     await user.send("sorry, 7")
-    replaced = await read_until(user, "Changed: 7/10")
-    assert "instead of the 6" in (replaced.text or "")
-    assert replaced.button_labels == ["Undo", "Change"]
+    again = await read_until(user, "Saved: 7/10")
+    assert "You sent 6 a moment ago too" in (again.text or "")
+    assert again.button_labels == ["Undo", "Change"]
+    await user.tap("Undo", message=next(m for m in user.messages if "Saved: 6/10" in (m.text or "")))
+    await read_until(user, "Removed: the 6/10")
     [rating] = await rows(app, Rating, user_id=1001)
     assert (rating.value, rating.source) == (7.0, "text")
-    clock.advance(timedelta(minutes=2))
-    await user.send("7")  # the same again: nothing new
-    await read_until(user, "Saved: 7/10")
     clock.advance(timedelta(minutes=30))
-    await user.send("5")  # later: a new rating of its own
-    await read_until(user, "Saved: 5/10")
+    await user.send("5")  # later: a rating of its own, nothing said about the earlier one
+    later = await read_until(user, "Saved: 5/10")
+    assert "moment ago" not in (later.text or "")
     assert sorted(r.value for r in await rows(app, Rating, user_id=1001)) == [5.0, 7.0]
 
 

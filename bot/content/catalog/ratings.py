@@ -9,7 +9,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # A rating typed at any time, and its Undo / Change buttons.
     "ratings.saved": ("value", "day"),
     "ratings.changed": ("value", "day"),
-    "ratings.replaced": ("value", "old", "day"),
+    "ratings.saved_again": ("value", "old", "day"),
     "ratings.undone": ("value", "day"),
     "ratings.today": (),
     "ratings.ask_change": (),
