@@ -45,8 +45,13 @@ async def consume_text(context: BotContext) -> bool:
 async def on_choice(update: Update, context: BotContext) -> None:
     """The gentler version or rest today, under the safety advice."""
     query, data = parsed_callback(update, SafetyChoice)  # the advice's buttons come off, then the choice acts
-    if data is None or (data.choice == "gentle" and not data.session_id):
-        await context.reply(common_views.stale_button((await context.scope()).content))
+    scope = await context.scope()
+    applies = False
+    if data is not None and (data.choice == "rest" or data.session_id):
+        async with context.app.db.unit_of_work(read_only=True) as uow:
+            applies = await service.choice_applies(uow, scope, session_id=data.session_id, delivery_id=data.delivery_id)
+    if data is None or not applies:
+        await context.reply(common_views.stale_button(scope.content))
         return
     user_id = query.from_user.id
     work: Work

@@ -14,7 +14,7 @@ from typing import Literal
 
 from sqlalchemy import func, select
 
-from bot.db.models import RoutineSession, SafetyEvent
+from bot.db.models import ReminderDelivery, RoutineSession, SafetyEvent
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.local_time import local_today
 from bot.domain.pain_text import SafetyKind
@@ -95,6 +95,22 @@ async def report(uow: UnitOfWork, scope: UserScope, kind: SafetyKind) -> SafetyR
         pause_seq=pause_seq,
         delivery_id=delivery_id if delivery_id is not None else (session.delivery_id if session else None),
     )
+
+
+async def choice_applies(uow: UnitOfWork, scope: UserScope, *, session_id: int, delivery_id: int) -> bool:
+    """Whether a button under the safety advice still applies: the user reported something today, and what the
+    button names (0: nothing) is theirs (the session one of today's reports was made in, today's reminder)."""
+    statement = select(SafetyEvent).where(SafetyEvent.user_id == scope.user_id, SafetyEvent.local_date == scope.today)
+    events = list((await uow.session.execute(statement)).scalars())
+    if not events:
+        return False
+    if session_id and session_id not in {event.session_id for event in events}:
+        return False
+    if delivery_id:
+        delivery = await uow.session.get(ReminderDelivery, delivery_id)
+        if delivery is None or delivery.user_id != scope.user_id or delivery.local_date != scope.today:
+            return False
+    return True
 
 
 async def rest_today(

@@ -181,3 +181,23 @@ async def test_reported_pain_shows_in_history_progress_and_export(
     safety = [r for r in csv.DictReader(io.StringIO(raw, newline="")) if r["record"] == "safety"]
     assert [(r["kind"], r["source"]) for r in safety] == [("pain", "chat"), ("warning", "chat")]
     assert "sore" not in raw and "needles" not in raw  # never the user's words
+
+
+async def test_forged_or_old_safety_buttons_change_nothing(app: AnyApp, user: ChatUser, clock: FakeClock) -> None:
+    await onboard(user, "07:30", "Berlin")
+    clock.set(UTC_0630)
+    assert await dispatcher_of(app).run_once() == 1
+    reminder = await read_until(user, "How stiff is your back right now")
+    [delivery] = await rows(app, ReminderDelivery, user_id=1001)
+    # No pain reported today: "Stop for today" (forged) is refused and skips nothing.
+    for data in (SafetyChoice(0, delivery.id, "rest"), SafetyChoice(0, 0, "rest"), SafetyChoice(999, 0, "gentle")):
+        answer = await user.answer_to(await user.tap_data(reminder.message_id, data.pack()))
+        assert "earlier step" in (answer.text or "")
+    assert await rows(app, SkippedDay, user_id=1001) == []
+    assert [d.status for d in await rows(app, ReminderDelivery, user_id=1001)] == ["sent"]
+    # After a report, a button naming someone else's reminder is refused too.
+    await user.send("my back hurts")
+    await read_until(user, "Ease out")
+    answer = await user.answer_to(await user.tap_data(reminder.message_id, SafetyChoice(0, 10**6, "rest").pack()))
+    assert "earlier step" in (answer.text or "")
+    assert await rows(app, SkippedDay, user_id=1001) == []
