@@ -26,6 +26,7 @@ from bot.domain.routine_events import TimerFired
 from bot.logging_setup import log_failure
 from bot.routine import presenter
 from bot.routine.timers import RoutineTimers
+from bot.services.ratings import RatingSource
 from bot.services.routine import starting, walking
 from bot.services.routine.outcome import Outcome, Pacing, PendingTimer, RoutineEnv, TimerPlan
 from bot.views import routine as views
@@ -82,7 +83,13 @@ class RoutineRuntime:
         return outcome
 
     async def begin(
-        self, *, user_id: int, delivery_id: int | None, before: float | None, update_id: int | None
+        self,
+        *,
+        user_id: int,
+        delivery_id: int | None,
+        before: float | None,
+        update_id: int | None,
+        source: RatingSource = "button",
     ) -> None:
         """Start today's routine (the reminder's Start or 0-10 buttons, and /stretch).
 
@@ -92,7 +99,7 @@ class RoutineRuntime:
 
         async def work(uow: UnitOfWork, env: RoutineEnv) -> Outcome:
             return await starting.start(
-                uow, env, user_id=user_id, delivery_id=delivery_id, before=before, update_id=update_id
+                uow, env, user_id=user_id, delivery_id=delivery_id, before=before, update_id=update_id, source=source
             )
 
         await self.run(user_id, work)

@@ -37,6 +37,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # Onboarding (/start).
     "onboarding.greeting": ("name",),
     "onboarding.safety": (),
+    "onboarding.reminders_back_on": ("name",),
     "onboarding.ask_time": (),
     "onboarding.ask_time_typed": (),
     "onboarding.time_unreadable": ("text",),
