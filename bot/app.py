@@ -23,7 +23,7 @@ from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
-from bot.handlers.throttled import throttled_reply
+from bot.handlers.throttled import reports_pain, throttled_reply
 from bot.health.database_watcher import DatabaseWatcher
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
@@ -122,6 +122,7 @@ def build_application(
     ctx.routine = RoutineRuntime(ctx)
     ctx.backup = ScheduledBackup(settings)
     processor.on_throttled = throttled_reply(ctx)
+    processor.exempt = reports_pain(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application

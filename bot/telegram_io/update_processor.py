@@ -47,6 +47,10 @@ async def _nothing(_update: Update, _note: bool) -> None:
     return None
 
 
+def _never(_update: Update) -> bool:
+    return False
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(
         self,
@@ -64,6 +68,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._around_each = around_each
         self._throttle = throttle
         self.on_throttled: Throttled = _nothing
+        # An update the throttle never refuses (a typed report of pain: it is always answered, in its turn).
+        self.exempt: Callable[[Update], bool] = _never
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """The user's turn first, then a global slot (see the module docstring)."""
@@ -73,7 +79,12 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 await self._handle(coroutine)
             return
         lock, users = self._locks.get(owner, (asyncio.Lock(), 0))
-        if self._throttle is not None and isinstance(update, Update) and not self._throttle.admit(owner, users):
+        if (
+            self._throttle is not None
+            and isinstance(update, Update)
+            and not self._throttle.admit(owner, users)
+            and not self.exempt(update)
+        ):
             if isinstance(coroutine, Coroutine):
                 coroutine.close()  # never run
             await self._refuse(owner, update)
