@@ -40,6 +40,6 @@ def reports_pain(app: AppContext) -> Callable[[Update], bool]:
         if message is None:
             return False
         text = message.text or message.caption
-        return bool(text) and recognise(text, app.content.safety_words) is not None
+        return text is not None and recognise(text, app.content.safety_words) is not None
 
     return exempt
