@@ -24,6 +24,10 @@ from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
 from bot.health.database_watcher import DatabaseWatcher
+from bot.health.errors import ErrorReporter
+from bot.health.http import HealthEndpoints, Readiness
+from bot.health.metrics import Metrics
+from bot.health.server import HealthServer
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
@@ -42,9 +46,15 @@ MENU_COMMANDS = (
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
-def _request(settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability) -> BaseRequest:
+def _request(
+    settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability, metrics: Metrics
+) -> BaseRequest:
     return AiohttpRequest(
-        connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0, reachability=reachability
+        connection_pool_size=pool,
+        read_timeout=read_timeout,
+        pool_timeout=10.0,
+        reachability=reachability,
+        observer=metrics,
     )
 
 
@@ -55,12 +65,14 @@ def build_application(
     content: Content | None = None,
     migrate: bool = True,
     start_components: bool = True,
+    mode: str = "polling",
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for `run_polling`, `run_webhook`, or manual `initialize`/`start` in tests and the preview."""
     token = settings.require_token()
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
     reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
+    metrics = Metrics()  # this application's own registry (bot.health.metrics)
     application = (
         ApplicationBuilder()
         .token(token)
@@ -73,10 +85,13 @@ def build_application(
                 pool=UPDATE_CONCURRENCY + settings.send_concurrency,
                 read_timeout=10.0,
                 reachability=reachability,
+                metrics=metrics,
             )
         )
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability))
-        .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits))
+        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability, metrics=metrics))
+        .concurrent_updates(
+            PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits, on_handled=metrics.update_handled)
+        )
         .context_types(ContextTypes(context=BotContext))
         .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
         .post_init(_post_init)
@@ -90,12 +105,19 @@ def build_application(
         db=Database(settings.database_url),
         clock=clock if clock is not None else SystemClock(),
         sender=sender,
-        startup=StartUp(migrate=migrate, start_components=start_components),
+        startup=StartUp(migrate=migrate, start_components=start_components, mode=mode),
     )
+    ctx.metrics = metrics
+    ctx.errors = ErrorReporter(metrics, sender, content, settings)
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
-    ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
-    ctx.routine = RoutineRuntime(ctx)
+    ctx.dispatcher = ReminderDispatcher(
+        ctx, ReminderSender(content, sender, settings.default_timezone), reachability, observer=metrics
+    )
+    ctx.routine = RoutineRuntime(ctx, observer=metrics)
     ctx.backup = ScheduledBackup(settings)
+    ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
+    if settings.health_port is not None:
+        ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application
@@ -111,7 +133,17 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
-    log.info("stretchbot is up")
+    bot = application.bot
+    routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in ctx.content.routines.values())
+    log.info(
+        "stretchbot is up: @%s, %s, database %s %s, content: %d texts, routines: %s",
+        bot.username,
+        ctx.startup.mode,
+        "SQLite" if ctx.db.is_sqlite else "PostgreSQL",
+        ctx.db.health.description,
+        len(texts.keys()),
+        routines,
+    )
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Logging: one format, the level from settings, and the guarantees that secrets and health data stay out.
+"""Logging: plain lines (the default) or JSON lines (`LOG_FORMAT=json`, python-json-logger), the level from
+settings, and the guarantees that secrets and health data stay out.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token: those loggers are raised to WARNING.
 A filter on the root handler also replaces anything that looks like a bot token, as a second line of defence.
@@ -67,14 +68,33 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def formatter(log_format: str = "plain") -> logging.Formatter:
+    """The formatter of LOG_FORMAT: plain lines, or one JSON object per record (timestamp, level, logger, message,
+    and exc_info when there is one)."""
+    if log_format == "json":
+        from pythonjsonlogger.json import JsonFormatter
+
+        return JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    return logging.Formatter(PLAIN_FORMAT)
+
+
+def configure_logging(level: str, log_format: str = "plain") -> None:
     root = logging.getLogger()
     root.setLevel(level)
-    if not any(getattr(h, "_stretchbot", False) for h in root.handlers):
+    ours: list[logging.Handler] = [h for h in root.handlers if getattr(h, "_stretchbot", False)]
+    if not ours:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.addFilter(RedactTokens())
         handler._stretchbot = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+        ours = [handler]
+    for each in ours:
+        each.setFormatter(formatter(log_format))
     for name, floor in _QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLevelNamesMapping()[level]))

@@ -31,6 +31,7 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.context import app_context_of
 from bot.event_loop import use_fastest_event_loop
+from bot.health.sentry import init_sentry
 from bot.heap import settling_heap_after
 from bot.lifecycle import running_application
 from bot.logging_setup import configure_logging
@@ -95,9 +96,12 @@ async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secre
 def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
     """Run until SIGTERM/SIGINT (0) or until the database is lost (`EXIT_DATABASE_LOST`). A database the bot must
     not start on raises `DatabaseRefused` (the CLI exits with `EXIT_DATABASE_REFUSED`)."""
-    configure_logging(settings.log_level)
-    application = build_application(settings)  # a missing token or bad setting stops here, in one clear line
-    log.info("event loop: %s", use_fastest_event_loop())
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.sentry_dsn is not None:
+        init_sentry(settings.sentry_dsn.get_secret_value())
+    # A missing token or bad setting stops here, in one clear line.
+    application = build_application(settings, mode="webhook" if webhook_url else "polling")
+    log.debug("event loop: %s", use_fastest_event_loop())
     application.post_init = settling_heap_after(application.post_init)  # after start-up, before the first update
     if webhook_url:
         secret = webhook_secret(settings)

@@ -27,6 +27,7 @@ class TelegramReachability:
         self._in_a_row = 0
         self._first_failure = 0.0
         self.failed_requests = 0
+        self.last_answer: float | None = None  # on `clock`: when Telegram last answered (for readiness)
         self.report = OutageReport(
             log,
             "The Telegram Bot API",
@@ -39,6 +40,7 @@ class TelegramReachability:
         return not self.report.ongoing
 
     def succeeded(self) -> None:
+        self.last_answer = self._clock()
         self._in_a_row = 0
         self.report.recovered()
 

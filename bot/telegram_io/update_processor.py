@@ -2,12 +2,14 @@
 
 python-telegram-bot's `concurrent_updates` alone would let a user's double tap or two quick messages race.
 Each update is handled inside its own `around_each()` context (the application passes the database's
-`recording_commits`, so the error handler knows whether the update stored anything).
+`recording_commits`, so the error handler knows whether the update stored anything). `on_handled(seconds)`, if
+given, hears how long each update took from its arrival here to the end of its handling (the metrics).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -32,14 +34,21 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         max_concurrent_updates: int = 256,
         *,
         around_each: Callable[[], AbstractContextManager[object]] = nullcontext,
+        on_handled: Callable[[float], None] | None = None,
     ) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._around_each = around_each
+        self.on_handled = on_handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        with self._around_each():
-            await self._in_turn(update, coroutine)
+        started = time.perf_counter()
+        try:
+            with self._around_each():
+                await self._in_turn(update, coroutine)
+        finally:
+            if self.on_handled is not None:
+                self.on_handled(time.perf_counter() - started)
 
     async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         owner = update_owner(update)
