@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,15 @@ def init_sentry(dsn: str, **options: Any) -> bool:
     except ImportError:
         log.warning("SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[sentry]' (no reports sent)")
         return False
+    with warnings.catch_warnings():  # newer sentry-sdk prefers data_collection; send_default_pii=False still holds
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _init(sentry_sdk, dsn, options)
+    _enabled = True
+    log.info("errors are reported to Sentry (without user data)")
+    return True
+
+
+def _init(sentry_sdk: Any, dsn: str, options: dict[str, Any]) -> None:
     sentry_sdk.init(
         dsn=dsn,
         send_default_pii=False,
@@ -68,12 +78,9 @@ def init_sentry(dsn: str, **options: Any) -> bool:
         max_breadcrumbs=0,
         default_integrations=False,
         auto_enabling_integrations=False,
-        before_send=strip_event,  # type: ignore[arg-type]  # Event is a TypedDict of the same shape
+        before_send=strip_event,
         **options,
     )
-    _enabled = True
-    log.info("errors are reported to Sentry (without user data)")
-    return True
 
 
 def close_sentry() -> None:
