@@ -31,16 +31,30 @@ log = logging.getLogger(__name__)
 Where = Literal["update", "job"]
 
 
+_PLUMBING = ("bot/db/", "bot/telegram_io/", "bot/logging_setup.py")
+
+
+def _relative(filename: str) -> str:
+    path = filename.replace("\\", "/")
+    return "bot/" + path.rsplit("/bot/", 1)[1] if "/bot/" in path else path.rsplit("/", 1)[-1]
+
+
 def place_of(exc: BaseException) -> str:
-    """Where in the bot's own code `exc` was raised (the innermost frame under `bot/`): "bot/x.py:42 (f)"."""
+    """Where in the bot's own code `exc` was raised: the innermost frame under `bot/` ("bot/x.py:42 (f)"), after the
+    innermost one outside the plumbing (database, Bot API) when that is another: the use case that failed."""
     frames = traceback.extract_tb(exc.__traceback__)
     own = [f for f in frames if "/bot/" in f.filename.replace("\\", "/")] or frames
     if not own:
         return "unknown"
-    frame = own[-1]
-    path = frame.filename.replace("\\", "/")
-    path = "bot/" + path.rsplit("/bot/", 1)[1] if "/bot/" in path else path.rsplit("/", 1)[-1]
-    return f"{path}:{frame.lineno} ({frame.name})"
+
+    def where(frame: traceback.FrameSummary) -> str:
+        return f"{_relative(frame.filename)}:{frame.lineno} ({frame.name})"
+
+    innermost = own[-1]
+    logic = [f for f in own if not _relative(f.filename).startswith(_PLUMBING)]
+    if logic and logic[-1] is not innermost:
+        return f"{where(logic[-1])} → {where(innermost)}"
+    return where(innermost)
 
 
 class ErrorReporter:

@@ -7,8 +7,8 @@ added to the webhook server's own routes (webhook mode), so the same paths answe
   - scheduler: the reminder dispatcher ticked within 3 ticks + 30 s (before its first tick: counted from its start);
   - telegram: not in an outage (`TelegramReachability`), and it answered within the last 2 minutes; if the bot has
     had no reason to ask it anything for that long (a quiet webhook bot), one `getMe` asks now.
-- `/metrics`: `Metrics` in Prometheus's text format; the active-user count is read from the database at most every
-  30 s.
+- `/metrics`: `Metrics` in Prometheus's text format, after running the readiness checks (`stretchbot_ready`, so an
+  alert can fire on "not ready for 5 minutes"); the active-user count is read from the database at most every 30 s.
 No endpoint shows a user id, a rating or the token.
 """
 
@@ -106,7 +106,9 @@ class Readiness:
 
     async def check(self) -> dict[str, str | None]:
         database, telegram = await asyncio.gather(self.database(), self.telegram())
-        return {"database": database, "scheduler": self.scheduler(), "telegram": telegram}
+        checks = {"database": database, "scheduler": self.scheduler(), "telegram": telegram}
+        self._metrics.readiness_checked(checks)
+        return checks
 
 
 class HealthEndpoints:
@@ -128,6 +130,7 @@ class HealthEndpoints:
         return web.Response(text=json.dumps(body) + "\n", status=200 if ready else 503, content_type="application/json")
 
     async def metrics(self, _request: web.Request) -> web.Response:
+        await self.readiness.check()
         await self._refresh_active_users()
         response = web.Response(body=self._metrics.exposition())
         response.headers["Content-Type"] = CONTENT_TYPE_LATEST

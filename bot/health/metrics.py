@@ -115,6 +115,12 @@ class Metrics:
         self.active_users = Gauge(
             "stretchbot_active_users", "Users who finished /start and have not stopped or blocked the bot", registry=r
         )
+        self.ready = Gauge(
+            "stretchbot_ready", "1 when /readyz answers 200 (checked at each scrape and /readyz)", registry=r
+        )
+        self.ready_checks = Gauge(
+            "stretchbot_ready_check", "Each check of /readyz: 1 ok, 0 failing", ["check"], registry=r
+        )
         self.errors = Counter(
             "stretchbot_errors", "Unhandled errors (logged once each), by where they happened", ["where"], registry=r
         )
@@ -181,6 +187,12 @@ class Metrics:
 
     def error(self, where: str) -> None:
         self.errors.labels("update" if where == "update" else "job").inc()
+
+    def readiness_checked(self, checks: dict[str, str | None]) -> None:
+        """The outcome of /readyz's checks (name -> None when fine, else the reason; the reason is not exported)."""
+        for check, reason in checks.items():
+            self.ready_checks.labels(check).set(1 if reason is None else 0)
+        self.ready.set(1 if all(reason is None for reason in checks.values()) else 0)
 
     def exposition(self) -> bytes:
         """The text format Prometheus scrapes."""

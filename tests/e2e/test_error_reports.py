@@ -90,7 +90,7 @@ async def test_errors_are_counted_and_told_to_the_operator_chat_rate_limited_wit
     error = "OperationalError" if ctx_of(app).db.is_sqlite else "DBAPIError"
     for alert in texts:
         assert f"The latest: {error} while handling a user's update, at bot/" in alert
-        assert ".py:" in alert
+        assert "at bot/services/ratings.py:" in alert and "(save_rating)" in alert, "the use case that failed"
         for typed in TYPED:
             assert typed not in alert
         assert "7.5" not in alert and "hurts" not in alert and TOKEN not in alert

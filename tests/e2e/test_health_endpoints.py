@@ -76,10 +76,14 @@ async def test_readyz_is_503_while_the_scheduler_does_not_tick(
         _status, body = await readyz(base)
         assert body["ready"] is False
         assert body["checks"]["database"] == "ok" and body["checks"]["telegram"] == "ok"
-        lag = value(samples(await scrape(base)), "stretchbot_scheduler_tick_lag_seconds")
-        assert lag > 1.0, "the lag grows while the scheduler is stuck"
+        found = samples(await scrape(base))
+        assert value(found, "stretchbot_scheduler_tick_lag_seconds") > 1.0, "the lag grows while the scheduler is stuck"
+        assert value(found, "stretchbot_ready") == 0
+        assert value(found, "stretchbot_ready_check", check="scheduler") == 0
+        assert value(found, "stretchbot_ready_check", check="database") == 1
         scheduler.resume()
         await wait_until(ready, 20, interval=0.1)
+        assert value(samples(await scrape(base)), "stretchbot_ready") == 1
 
 
 @pytest.mark.sqlite_only
