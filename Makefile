@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RUNTIME_STAMP := $(VENV)/.installed-runtime
+# pytest-xdist workers for `make test`: one per core (JOBS=1: one process)
+JOBS ?= auto
 
 .PHONY: install preview run test test-postgres lint bench bench-small check container-check clean
 
@@ -35,11 +37,11 @@ preview: $(STAMP) ## chat with the bot in this terminal (no Telegram account nee
 run: $(STAMP) ## run the bot on Telegram (needs TELEGRAM_BOT_TOKEN in .env)
 	@$(BIN)/stretchbot run $(ARGS)
 
-test: $(STAMP) ## the whole test suite (SQLite)
-	@$(BIN)/python -m pytest $(ARGS)
+test: $(STAMP) ## the whole test suite (SQLite), on every core (JOBS=1 for one process)
+	@$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 test-postgres: $(STAMP) ## the whole test suite against PostgreSQL (TEST_POSTGRES_URL)
-	@STRETCHBOT_TEST_DB=postgres $(BIN)/python -m pytest $(ARGS)
+	@STRETCHBOT_TEST_DB=postgres $(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy (strict on bot/)
 	@$(BIN)/ruff check bot tests $(wildcard bench)

@@ -452,6 +452,9 @@ async def test_the_sweep_picks_up_an_overdue_timer_with_no_job(
         assert await runtime.sweep() == 0  # not overdue yet
         assert session.timer_due_at is not None
         clock.set(session.timer_due_at + OVERDUE_GRACE + timedelta(seconds=1))
-        assert await runtime.sweep() == 1
+        # This sweep, or the periodic one (every SWEEP_SECONDS of real time, which a loaded machine can reach
+        # during the test), arms the lost timer; either way it is armed once and fires.
+        assert await runtime.sweep() in (0, 1)
+        assert runtime.timers.armed(session.id)
         await expect(user, "Halfway", "edited")
         assert await runtime.sweep() == 0  # armed again for the next checkpoint, which is not overdue
