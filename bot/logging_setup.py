@@ -14,6 +14,8 @@ import logging
 import re
 import traceback
 
+from pythonjsonlogger.json import JsonFormatter
+
 _TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
 # httpx/httpcore log URLs (with the token); python-telegram-bot logs request parameters and updates (message texts,
 # ratings) at DEBUG. None of them may log below these levels, whatever LOG_LEVEL says.
@@ -72,19 +74,31 @@ PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def formatter(log_format: str = "plain") -> logging.Formatter:
-    """The formatter of LOG_FORMAT: plain lines, or one JSON object per record (timestamp, level, logger, message,
-    and exc_info when there is one)."""
+    """The formatter of LOG_FORMAT: plain lines, or one JSON object per record (time, level, logger, message, and
+    exc_info when there is one)."""
     if log_format == "json":
-        from pythonjsonlogger.json import JsonFormatter
-
-        return JsonFormatter(
+        return _JsonLines(
             "%(asctime)s %(levelname)s %(name)s %(message)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         )
     return logging.Formatter(PLAIN_FORMAT)
 
 
-def configure_logging(level: str, log_format: str = "plain") -> None:
+class _JsonLines(JsonFormatter):
+    """python-json-logger's formatter, except that a traceback already formatted into `exc_text` (by a redacting
+    filter) is used as it is: the plain formatter does so, the JSON one would format `exc_info` again."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not (record.exc_info and record.exc_text):
+            return str(super().format(record))
+        exc_info, record.exc_info = record.exc_info, None
+        try:
+            return str(super().format(record))
+        finally:
+            record.exc_info = exc_info
+
+
+def configure_logging(level: str, *, log_format: str = "plain") -> None:
     root = logging.getLogger()
     root.setLevel(level)
     ours: list[logging.Handler] = [h for h in root.handlers if getattr(h, "_stretchbot", False)]

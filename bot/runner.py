@@ -96,7 +96,7 @@ async def _serve_webhook(application: AnyApplication, *, webhook_url: str, secre
 def run_bot(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443) -> int:
     """Run until SIGTERM/SIGINT (0) or until the database is lost (`EXIT_DATABASE_LOST`). A database the bot must
     not start on raises `DatabaseRefused` (the CLI exits with `EXIT_DATABASE_REFUSED`)."""
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, log_format=settings.log_format)
     if settings.sentry_dsn is not None:
         init_sentry(settings.sentry_dsn.get_secret_value())
     # A missing token or bad setting stops here, in one clear line.

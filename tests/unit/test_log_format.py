@@ -41,7 +41,7 @@ def test_plain_is_the_default_and_redacts_the_token(output: io.StringIO) -> None
 
 
 def test_json_is_one_object_per_line_and_redacts_the_token(output: io.StringIO) -> None:
-    configure_logging("INFO", "json")
+    configure_logging("INFO", log_format="json")
     log = logging.getLogger("bot.test")
     log.info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
     log.warning('a line with "quotes" and\na newline')
@@ -62,9 +62,36 @@ def test_json_is_one_object_per_line_and_redacts_the_token(output: io.StringIO) 
     assert "my back hurts" not in output.getvalue(), "no exception message"
 
 
+class RedactTracebacks(logging.Filter):
+    """A filter that formats a record's traceback into `exc_text` and redacts it there (as `stretchbot run`'s does)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:  # (pytest's own handler may have cached the unredacted text already)
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(TOKEN, "<token>")
+        return True
+
+
+@pytest.mark.parametrize("log_format", ["plain", "json"])
+def test_a_traceback_redacted_by_a_filter_stays_redacted(output: io.StringIO, log_format: str) -> None:
+    configure_logging("INFO", log_format=log_format)
+    (handler,) = [h for h in logging.getLogger().handlers if getattr(h, "_stretchbot", False)]
+    redacting = RedactTracebacks()
+    handler.addFilter(redacting)
+    try:
+        url = f"https://api.telegram.org/bot{TOKEN}/getMe"
+        try:
+            raise ConnectionError(url)
+        except ConnectionError:
+            logging.getLogger("bot.test").exception("request failed")
+    finally:
+        handler.removeFilter(redacting)
+    assert "ConnectionError: https://api.telegram.org/bot<token>/getMe" in output.getvalue().replace("\\n", "\n")
+    assert TOKEN not in output.getvalue()
+
+
 def test_switching_back_to_plain(output: io.StringIO) -> None:
-    configure_logging("INFO", "json")
-    configure_logging("INFO", "plain")
+    configure_logging("INFO", log_format="json")
+    configure_logging("INFO", log_format="plain")
     logging.getLogger("bot.test").info("hello")
     assert output.getvalue().strip().endswith("INFO bot.test: hello")
 
