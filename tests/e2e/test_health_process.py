@@ -215,7 +215,7 @@ async def test_json_logs_are_one_object_a_line_and_hold_no_token(database: Path,
     records = [json.loads(line) for line in lines]  # each line is one JSON object
     assert all({"time", "level", "logger", "message"} <= record.keys() for record in records)
     up = [r for r in records if r["message"].startswith("stretchbot is up")]
-    assert len(up) == 1 and up[0]["level"] == "INFO" and up[0]["logger"] == "bot.app"
+    assert len(up) == 1 and up[0]["level"] == "INFO" and up[0]["logger"].startswith("bot.")
     assert "@stretchbot_local_bot, polling, database SQLite " in up[0]["message"]
     assert str(database) in up[0]["message"]
     assert "texts, routines: pigeon" in up[0]["message"]
