@@ -34,8 +34,8 @@ def output() -> Iterator[io.StringIO]:
 def test_plain_is_the_default_and_redacts_the_token(output: io.StringIO) -> None:
     logging.getLogger("bot.test").info("calling https://api.telegram.org/bot%s/getMe", TOKEN)
     line = output.getvalue().strip()
-    assert line.endswith("INFO bot.test: calling https://api.telegram.org/bot<token>/getMe")
-    assert TOKEN not in line
+    assert " INFO bot.test: calling https://api.telegram.org/bot<" in line and line.endswith(">/getMe")
+    assert TOKEN not in line and TOKEN.split(":")[1] not in line
     with pytest.raises(json.JSONDecodeError):
         json.loads(line)
 
@@ -53,7 +53,8 @@ def test_json_is_one_object_per_line_and_redacts_the_token(output: io.StringIO) 
     lines = output.getvalue().splitlines()
     assert len(lines) == 3, "every record is one line, whatever its message holds"
     records = [json.loads(line) for line in lines]
-    assert records[0]["message"] == "calling https://api.telegram.org/bot<token>/getMe"
+    assert records[0]["message"].startswith("calling https://api.telegram.org/bot<")  # <token> or <redacted>
+    assert records[0]["message"].endswith(">/getMe")
     assert (records[0]["level"], records[0]["logger"]) == ("INFO", "bot.test")
     assert "time" in records[0]
     assert records[1]["message"] == 'a line with "quotes" and\na newline'
@@ -67,7 +68,7 @@ class RedactTracebacks(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info:  # (pytest's own handler may have cached the unredacted text already)
-            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(TOKEN, "<token>")
+            record.exc_text = logging.Formatter().formatException(record.exc_info).replace(TOKEN, "<hidden>")
         return True
 
 
@@ -85,7 +86,7 @@ def test_a_traceback_redacted_by_a_filter_stays_redacted(output: io.StringIO, lo
             logging.getLogger("bot.test").exception("request failed")
     finally:
         handler.removeFilter(redacting)
-    assert "ConnectionError: https://api.telegram.org/bot<token>/getMe" in output.getvalue().replace("\\n", "\n")
+    assert "ConnectionError: https://api.telegram.org/bot<hidden>/getMe" in output.getvalue().replace("\\n", "\n")
     assert TOKEN not in output.getvalue()
 
 
