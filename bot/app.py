@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.backup.scheduled import ScheduledBackup
@@ -23,6 +23,7 @@ from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.handlers.throttled import throttled_reply
 from bot.health.database_watcher import DatabaseWatcher
 from bot.health.errors import ErrorReporter
 from bot.health.http import HealthEndpoints, Readiness
@@ -32,8 +33,10 @@ from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.chat_rate_limiter import PerChatRetry
 from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
+from bot.telegram_io.throttle import UserThrottle
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -47,7 +50,13 @@ UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
 def _request(
-    settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability, metrics: Metrics
+    settings: Settings,
+    *,
+    pool: int,
+    read_timeout: float,
+    reachability: TelegramReachability,
+    metrics: Metrics,
+    screen_updates: bool = False,
 ) -> BaseRequest:
     return AiohttpRequest(
         connection_pool_size=pool,
@@ -55,6 +64,7 @@ def _request(
         pool_timeout=10.0,
         reachability=reachability,
         observer=metrics,
+        screen_updates=screen_updates,
     )
 
 
@@ -65,7 +75,6 @@ def build_application(
     content: Content | None = None,
     migrate: bool = True,
     start_components: bool = True,
-    mode: str = "polling",
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The bot, ready for `run_polling`, `run_webhook`, or manual `initialize`/`start` in tests and the preview."""
     token = settings.require_token()
@@ -73,6 +82,14 @@ def build_application(
     api = settings.telegram_api_url
     reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
     metrics = Metrics()  # this application's own registry (bot.health.metrics)
+    # One user's flood cannot delay anyone else: their updates wait for their turn without a global slot, and
+    # beyond a burst and a few a second they are answered, not handled (bot.telegram_io.update_processor).
+    processor = PerUserUpdateProcessor(
+        UPDATE_CONCURRENCY,
+        around_each=recording_commits,
+        throttle=UserThrottle(settings.update_rate_per_user, settings.update_burst_per_user),
+        on_handled=metrics.update_handled,
+    )
     application = (
         ApplicationBuilder()
         .token(token)
@@ -88,12 +105,15 @@ def build_application(
                 metrics=metrics,
             )
         )
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability, metrics=metrics))
-        .concurrent_updates(
-            PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits, on_handled=metrics.update_handled)
+        # Each getUpdates batch is screened for updates PTB cannot parse (skipped one by one, the offset advances).
+        .get_updates_request(
+            _request(
+                settings, pool=2, read_timeout=40.0, reachability=reachability, metrics=metrics, screen_updates=True
+            )
         )
+        .concurrent_updates(processor)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+        .rate_limiter(PerChatRetry(max_retries=3))  # a 429 holds only its own chat
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -105,8 +125,9 @@ def build_application(
         db=Database(settings.database_url),
         clock=clock if clock is not None else SystemClock(),
         sender=sender,
-        startup=StartUp(migrate=migrate, start_components=start_components, mode=mode),
+        startup=StartUp(migrate=migrate, start_components=start_components),
     )
+    ctx.reachability = reachability
     ctx.metrics = metrics
     ctx.errors = ErrorReporter(metrics, sender, content, settings)
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
@@ -118,6 +139,7 @@ def build_application(
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:
         ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)
+    processor.on_throttled = throttled_reply(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application
@@ -133,17 +155,17 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
-    bot = application.bot
+    log.debug("start-up done: database ready, components started")
+
+
+def startup_summary(application: Application[Any, Any, Any, Any, Any, Any], mode: str) -> str:
+    """What runs, for the "stretchbot is up" line: the bot's @username, the mode, the database (no credentials), the
+    content."""
+    ctx = app_context_of(application)
     routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in ctx.content.routines.values())
-    log.info(
-        "stretchbot is up: @%s, %s, database %s %s, content: %d texts, routines: %s",
-        bot.username,
-        ctx.startup.mode,
-        "SQLite" if ctx.db.is_sqlite else "PostgreSQL",
-        ctx.db.health.description,
-        len(texts.keys()),
-        routines,
-    )
+    database = f"{'SQLite' if ctx.db.is_sqlite else 'PostgreSQL'} {ctx.db.health.description}"
+    texts = len(ctx.content.texts.keys())
+    return f"@{application.bot.username}, {mode}, database {database}, content: {texts} texts, routines: {routines}"
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -28,6 +28,8 @@ class TelegramReachability:
         self._first_failure = 0.0
         self.failed_requests = 0
         self.last_answer: float | None = None  # on `clock`: when Telegram last answered (for readiness)
+        self.rejected = False
+        self._rejection_listeners: list[Callable[[], None]] = []
         self.report = OutageReport(
             log,
             "The Telegram Bot API",
@@ -38,6 +40,16 @@ class TelegramReachability:
     @property
     def reachable(self) -> bool:
         return not self.report.ongoing
+
+    def on_token_rejected(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (once) when Telegram answers 401: the token was revoked (the runner stops the bot)."""
+        self._rejection_listeners.append(listener)
+
+    def token_rejected(self) -> None:
+        if not self.rejected:
+            self.rejected = True
+            for listener in self._rejection_listeners:
+                listener()
 
     def succeeded(self) -> None:
         self.last_answer = self._clock()

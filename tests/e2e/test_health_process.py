@@ -220,3 +220,25 @@ async def test_json_logs_are_one_object_a_line_and_hold_no_token(database: Path,
     assert str(database) in up[0]["message"]
     assert "texts, routines: pigeon" in up[0]["message"]
     assert TOKEN not in bot.log() and TOKEN.split(":")[1] not in bot.log()
+
+
+async def test_webhook_mode_serves_the_endpoints_on_the_webhook_port(database: Path, tmp_path: Path) -> None:
+    port = free_port()
+    async with StandInProcess(TOKEN) as telegram:
+        bot = BotProcess(database, telegram.url, TOKEN, tmp_path, WEBHOOK_SECRET="s" * 32)
+        health = Health(port)
+        try:
+            offset = await bot.launch(
+                "--webhook", f"http://127.0.0.1:{port}/hook", "--listen", "127.0.0.1", "--port", str(port)
+            )
+            await wait_until(lambda: "stretchbot is up" in bot.log(offset) or bot.process.returncode is not None, 30)  # type: ignore[union-attr]
+            assert (await health.get("/healthz"))[0] == 200
+            status, body = await health.get("/readyz")
+            assert status == 200 and json.loads(body)["ready"] is True
+            assert value(await health.metrics(), "stretchbot_ready") == 1
+            async with health.session.post(health.base + "/hook", json={"update_id": 1}) as response:
+                assert response.status == 403, "the webhook itself still wants its secret"
+        finally:
+            await health.session.close()
+            await bot.stop()
+    assert "stretchbot is up: @stretchbot_local_bot, webhook, database SQLite " in bot.log()
