@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+import warnings
 
 from pythonjsonlogger.json import JsonFormatter
 from telegram.error import InvalidToken
@@ -116,6 +117,8 @@ def configure_logging(level: str, *, secrets: tuple[str | None, ...] = (), log_f
     from then on."""
     register_secrets(*secrets)
     logging.captureWarnings(True)  # warnings go through the handler's filters too
+    # PTB's own RetryAfter constructor reads its deprecated `retry_after`: a warning on every 429, nothing to act on.
+    warnings.filterwarnings("ignore", message=".*attribute `retry_after` will be of type", category=DeprecationWarning)
     root = logging.getLogger()
     root.setLevel(level)
     ours: list[logging.Handler] = [h for h in root.handlers if getattr(h, "_stretchbot", False)]

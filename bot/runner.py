@@ -185,9 +185,11 @@ async def serve(application: AnyApplication, settings: Settings, *, webhook: dic
             loop.add_signal_handler(sig, stop.request)
     ctx = app_context_of(application)
     ctx.db.health.on_lost(lambda: stop.request(ctx.db.health.exit_code or EXIT_DATABASE_LOST))
+    ctx.reachability.reporting = False
     try:
         await _race(reach_telegram(application.bot, api_url=settings.telegram_api_url,
                                    window=settings.startup_retry_seconds), stop)  # fmt: skip
+        ctx.reachability.reporting = True
         if stop.event.is_set():
             return stop.code
         user = application.bot.bot

@@ -29,6 +29,8 @@ class TelegramReachability:
         self.failed_requests = 0
         self.last_answer: float | None = None  # on `clock`: when Telegram last answered (for readiness)
         self.rejected = False
+        # Off while the runner reaches Telegram at start: it says so itself, one line an attempt.
+        self.reporting = True
         self._rejection_listeners: list[Callable[[], None]] = []
         self.report = OutageReport(
             log,
@@ -62,5 +64,5 @@ class TelegramReachability:
         if self._in_a_row == 0:
             self._first_failure = self._clock()
         self._in_a_row += 1
-        if self.report.ongoing or self._in_a_row >= DOWN_AFTER:
+        if self.reporting and (self.report.ongoing or self._in_a_row >= DOWN_AFTER):
             self.report.failed(kind, since=self._first_failure)

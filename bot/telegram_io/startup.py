@@ -96,7 +96,8 @@ async def with_retries(
                 f"({type(exc).__name__}: {exc.message}); check the URL"
             ) from None
         elapsed = clock() - started
-        if elapsed + wait > window:
+        wait = min(wait, window - elapsed)  # the last attempt comes at the end of the window
+        if wait <= 0:
             raise TelegramUnreachable(
                 f"{what}: the Telegram Bot API at {api_url} did not answer for {elapsed:.0f} s ({attempt} attempts, "
                 f"last: {reason}). Check the network, DNS and firewall (and TELEGRAM_API_URL); "

@@ -82,3 +82,22 @@ def test_nothing_the_process_writes_holds_a_secret() -> None:
     for seen in ("print:", "logged:", "warned:", "ValueError", "asyncio:", "uncaught:"):
         assert seen in output, output
     assert "secret-part" not in output and HOOK not in output, output
+
+
+def test_ptb_dumps_the_bot_replaces_with_its_own_line_are_dropped() -> None:
+    from telegram.error import InvalidToken
+
+    from bot.logging_setup import PtbNoise
+
+    noise = PtbNoise()
+    dump = logging.LogRecord(
+        "telegram.Bot", logging.CRITICAL, __file__, 1, "Error while parsing updates! %r", ([],), None
+    )
+    assert not noise.filter(dump)
+    try:
+        raise InvalidToken("Unauthorized")
+    except InvalidToken:
+        revoked = logging.LogRecord("asyncio", logging.ERROR, __file__, 1, "Task exception", None, sys.exc_info())
+    assert not noise.filter(revoked)
+    other = logging.LogRecord("telegram.ext.Application", logging.INFO, __file__, 1, "Application started", None, None)
+    assert noise.filter(other)
