@@ -26,6 +26,10 @@ from bot.ui.message import OutgoingMessage, Reply
 if TYPE_CHECKING:
     from bot.backup.scheduled import ScheduledBackup
     from bot.health.database_watcher import DatabaseWatcher
+    from bot.health.errors import ErrorReporter
+    from bot.health.http import HealthEndpoints
+    from bot.health.metrics import Metrics
+    from bot.health.server import HealthServer
     from bot.reminders.dispatcher import ReminderDispatcher
     from bot.routine.runtime import RoutineRuntime
 
@@ -64,11 +68,16 @@ class AppContext:
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)
     backup: ScheduledBackup = field(init=False)
+    metrics: Metrics = field(init=False)
+    errors: ErrorReporter = field(init=False)
+    health: HealthEndpoints = field(init=False)
+    health_server: HealthServer | None = field(init=False, default=None)
 
     @property
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
-        return [self.watcher, self.dispatcher, self.routine, self.backup]
+        served = [self.health_server] if self.health_server is not None else []
+        return [self.watcher, self.dispatcher, self.routine, self.backup, self.errors, *served]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""
