@@ -88,6 +88,16 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedHold:
+    """A running (or paused) hold or rest was skipped: the live message says so (the next step follows)."""
+
+    step_id: str
+    side: str | None
+    rep: int
+    reps: int
+
+
+@dataclass(frozen=True, slots=True)
 class SwitchSides:
     """All sided steps on `from_side` are done; get ready for `to_side` (button: Done)."""
 
@@ -161,6 +171,7 @@ Effect = (
     | StartHold
     | LiveUpdate
     | Release
+    | SkippedHold
     | SwitchSides
     | ScheduleTimer
     | CancelTimers

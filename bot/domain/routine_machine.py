@@ -47,6 +47,7 @@ from bot.domain.routine_effects import (
     Resumed,
     ScheduleTimer,
     ShowStep,
+    SkippedHold,
     Stale,
     StartHold,
     Stopped,
@@ -380,7 +381,9 @@ def _on_skip(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transi
     if state.phase == Phase.READY:
         return _advance(routine, nxt, [])
     if state.phase in (Phase.HOLDING, Phase.RESTING, Phase.PAUSED):
-        return _advance(routine, nxt, [CancelTimers()])
+        slot = _slot(routine, state)
+        skipped = SkippedHold(slot.step.id, slot.side, state.rep, step_reps(routine, slot.step, state.gentle))
+        return _advance(routine, nxt, [CancelTimers(), skipped])
     if state.phase == Phase.ASK_AFTER_RATING:
         return _after_rating_done(routine, nxt)
     if state.phase == Phase.ASK_TIGHTER_SIDE:

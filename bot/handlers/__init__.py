@@ -22,6 +22,7 @@ from bot.handlers import (
     reminders,
     report,
     routine,
+    safety,
     settings,
     text,
 )
@@ -34,6 +35,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     pausing.register(application)
     reminders.register(application)
     routine.register(application)
+    safety.register(application)
     ratings.register(application)
     outcomes.register(application)
     progress.register(application)

@@ -5,7 +5,7 @@ the weekly check-in at the reminder's time. Each tick claims due rows in a unit 
 to their next time and opens the question (`users.awaiting_input`, the check-in row), then sends after the
 commit: a question is sent at most once, and one that could not go out within `STALE_AFTER` is dropped. Paused,
 stopped and switched-off users are moved on without a message. Users get their schedule at set-up (and those who
-set up before this feature from migration 0003).
+set up before this feature from migration 0004).
 
 A tick with nothing to do only reads (a unit of work that commits nothing would tell `DatabaseHealth` the database
 is writable again while its disk is full), and start-up does no database work (a big database starts as fast).

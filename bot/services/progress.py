@@ -17,8 +17,10 @@ from bot.db.models import Rating, RoutineSession
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import outcomes, stats
+from bot.services.skips import PAUSED
 from bot.services.user_scope import UserScope
 
+SEVERITY = ("red_flag", "warning", "pain")
 PROGRESS_DAYS = 30  # the window of the caption's counts when the data is older
 MIN_CHART_DAYS = 7  # the chart's window fits the data: at least a week (from the first day on) ...
 MAX_CHART_DAYS = 90  # ... at most the last 90 days
@@ -50,9 +52,15 @@ class ProgressReport:
     adhoc: dict[date, list[float]] = field(default_factory=dict)  # ratings typed at other times, in the window
     paused: frozenset[date] = frozenset()  # paused days in the window, up to today
 
+    pain_days: frozenset[date] = frozenset()  # days the user reported pain or a warning sign
+    typed: dict[date, float] = field(default_factory=dict)  # ratings typed on their own: mean per day
+    counts: tuple[int, int, int] = (0, 0, 0)  # how many before, after and typed ratings the numbers come from
+
     @property
     def has_data(self) -> bool:
-        return bool(self.before or self.after or self.done or self.skipped or self.minutes)
+        return bool(
+            self.before or self.after or self.done or self.skipped or self.minutes or self.pain_days or self.typed
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +83,17 @@ class SkipEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PainEntry:
+    kind: str  # the most serious kind reported that day: red_flag | warning | pain
+
+
+HistoryEntry = SessionEntry | AdhocEntry | SkipEntry | PainEntry
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryDay:
     day: date
-    entries: list[SessionEntry | AdhocEntry | SkipEntry] = field(default_factory=list)
+    entries: list[HistoryEntry] = field(default_factory=list)
 
 
 def _mean_by_day(pairs: list[tuple[date, float]]) -> dict[date, float]:
@@ -104,6 +120,7 @@ def build_report(
     minutes: dict[date, float] | None = None,
     peg: list[tuple[date, float]] | None = None,
     paused: set[date] | None = None,
+    pain_days: frozenset[date] = frozenset(),
 ) -> ProgressReport:
     """The report from stored rows (pure: easy to test with known data). `minutes`: morning-stiffness minutes by
     local date; `peg`: completed weekly check-ins' scores; `paused`: paused local dates.
@@ -124,7 +141,10 @@ def build_report(
         stats.SessionRecord(s.local_date, by_session[s.id].get("before"), by_session[s.id].get("after"), s.tighter_side)
         for s in sessions
     ]
+    typed_points = [(r.local_date, r.value) for r in ratings if r.kind == "adhoc"]
+    levels = records + [stats.SessionRecord(day, value, None) for day, value in typed_points]
     recent = [r for r in records if first <= r.local_date <= today]
+    typed_recent = [(d, v) for d, v in typed_points if first <= d <= today]
     done_all = {s.local_date for s in sessions if s.status == "finished"}
     day_records = [stats.DayRecord(d, True) for d in done_all] + [
         stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all
@@ -133,7 +153,7 @@ def build_report(
     before = _mean_by_day([(r.local_date, r.before) for r in recent if r.before is not None])
     after = _mean_by_day([(r.local_date, r.after) for r in recent if r.after is not None])
     warmup = first - timedelta(days=AVERAGE_WINDOW - 1)
-    points = [(r.local_date, r.before) for r in records if r.before is not None and warmup <= r.local_date <= today]
+    points = [(r.local_date, r.before) for r in levels if r.before is not None and warmup <= r.local_date <= today]
     average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
     paired = [r for r in recent if r.before is not None and r.after is not None]
     all_before = _mean_by_day([(r.local_date, r.before) for r in records if r.before is not None])
@@ -153,7 +173,7 @@ def build_report(
         done_this_week=stats.days_done_in_week(done_days, today),
         average_change=stats.average_change(paired),
         change_sessions=len(paired),
-        trend=stats.weekly_trend(records, today),
+        trend=stats.weekly_trend(levels, today),
         tighter_side=stats.tighter_side_lately(records, today),
         skip_reasons=stats.skip_reason_counts(
             [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
@@ -164,6 +184,13 @@ def build_report(
         minutes={d: v for d, v in all_minutes.items() if first <= d <= today},
         adhoc=dict(adhoc),
         paused=frozenset(d for d in paused or set() if first <= d <= today),
+        pain_days=frozenset(d for d in pain_days if first <= d <= today),
+        typed=_mean_by_day(typed_recent),
+        counts=(
+            sum(1 for r in recent if r.before is not None),
+            sum(1 for r in recent if r.after is not None),
+            len(typed_recent),
+        ),
     )
 
 
@@ -189,7 +216,8 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
     minutes, peg = await outcome_data(uow, user_id)
     paused = await paused_days(uow, user_id, today)
-    return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg, paused=paused)
+    pain = frozenset(e.local_date for e in await history.safety_events(user_id))
+    return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg, paused=paused, pain_days=pain)
 
 
 async def paused_days(uow: UnitOfWork, user_id: int, today: date, since: date | None = None) -> set[date]:
@@ -230,5 +258,15 @@ async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_
                 AdhocEntry(rating.value, rating.created_at.astimezone(zone).time())
             )
     for skip in await history.skipped_days(user_id, since=first):
-        day_of(skip.local_date).entries.append(SkipEntry(skip.reason))
+        entries = day_of(skip.local_date).entries
+        if skip.reason == PAUSED and any(isinstance(e, SessionEntry) and e.finished for e in entries):
+            continue  # done on the day a pause began: the stretch is what counts
+        entries.append(SkipEntry(skip.reason))
+    worst: dict[date, str] = {}
+    for event in await history.safety_events(user_id, since=first):
+        known = worst.get(event.local_date)
+        if event.kind in SEVERITY and (known is None or SEVERITY.index(event.kind) < SEVERITY.index(known)):
+            worst[event.local_date] = event.kind
+    for day, kind in worst.items():
+        day_of(day).entries.append(PainEntry(kind))
     return [result[d] for d in sorted(result, reverse=True) if d <= today]

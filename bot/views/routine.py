@@ -10,6 +10,7 @@ Seconds shown are the routine's own (what the user holds), never divided by the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.content.loader import Content
 from bot.domain.routine_effects import (
@@ -21,6 +22,7 @@ from bot.domain.routine_effects import (
     Phase,
     Release,
     ShowStep,
+    SkippedHold,
     StartHold,
     Stopped,
     SwitchSides,
@@ -148,6 +150,17 @@ def skipped_today(content: Content) -> OutgoingMessage:
 
 def stopped(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("routine.stopped"))
+
+
+def _released(content: Content, title: str, label: str, reps: int) -> str:
+    """The live message after the last rep: "Done." for one, "Both done." for two, "All 3 done." for more."""
+    key = {1: "routine.live_released_one", 2: "routine.live_released_two"}.get(reps, "routine.live_released")
+    return content.texts.render(key, title=title, side_label=label, reps=reps)
+
+
+def typed_hint(content: Content, question: Literal["gentle", "side"]) -> OutgoingMessage:
+    """A typed answer to the gentle offer or "which side?" that names none of the options: nothing changed."""
+    return OutgoingMessage(content.texts.render(f"questions.{question}"))
 
 
 def rating_hint(content: Content, text: str, *, out_of_range: bool) -> OutgoingMessage:
@@ -335,8 +348,11 @@ def render(
                         phase=Phase.RESTING,
                     )
                 else:
-                    text = texts.render("routine.live_released", title=title, side_label=label, reps=effect.reps)
-                    plan.edit = OutgoingMessage(text)
+                    plan.edit = OutgoingMessage(_released(content, title, label, effect.reps))
+            case SkippedHold():
+                title = routine.step(effect.step_id).title
+                label = _side_label(content, effect.side)
+                plan.edit = OutgoingMessage(texts.render("routine.live_skipped", title=title, side_label=label))
             case SwitchSides():
                 text = texts.render(
                     "routine.switch_sides",

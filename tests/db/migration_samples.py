@@ -84,6 +84,13 @@ def rows_0002(connection: Connection) -> None:
 
 
 def rows_0003(connection: Connection) -> None:
+    _insert(
+        connection, "pending_questions",
+        {"user_id": 5001, "kind": "skip_reason", "ref": 1, "asked_at": T0, "expires_at": T0},
+    )  # fmt: skip
+
+
+def rows_0004(connection: Connection) -> None:
     metadata = MetaData()
     metadata.reflect(connection, only=["users"])
     users = metadata.tables["users"]
@@ -116,4 +123,5 @@ SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
     "0003": rows_0003,
+    "0004": rows_0004,
 }

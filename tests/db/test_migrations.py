@@ -270,14 +270,14 @@ async def test_the_round_trip_notices_a_faulty_downgrade(
         await round_trip(database, LATER_REVISION, head_revision(), migrations=migrations, samples=samples)
 
 
-async def test_0003_schedules_the_outcome_questions_of_users_who_set_up_before_it(database: Database) -> None:
+async def test_0004_schedules_the_outcome_questions_of_users_who_set_up_before_it(database: Database) -> None:
     from datetime import datetime, timedelta
 
     from sqlalchemy import text
 
-    await upgrade_database(database, "0002")
-    await _write_rows(database, "0001", SAMPLE_ROWS)  # 5001 set up (morning reminder due at T0), 5002 setting up
     await upgrade_database(database, "0003")
+    await _write_rows(database, "0001", SAMPLE_ROWS)  # 5001 set up (morning reminder due at T0), 5002 setting up
+    await upgrade_database(database, "0004")
     async with database.unit_of_work(read_only=True) as uow:
         rows = (
             await uow.session.execute(text("SELECT user_id, kind, next_due_at FROM outcome_prompts ORDER BY kind"))

@@ -19,6 +19,7 @@ from bot.db.models import (
     MorningStiffness,
     OutcomePrompt,
     PausePeriod,
+    PendingQuestion,
     ReminderDelivery,
     SafetyEvent,
     WeeklyCheckin,
@@ -157,6 +158,7 @@ async def test_delete_erases_every_row_of_the_user_only(user: ChatUser, app: App
                 WeeklyCheckin(user_id=user_id, local_date=TODAY, pain=5, enjoyment=4, activity=3, status="done",
                               created_at=due, completed_at=due)
             )  # fmt: skip
+            uow.session.add(PendingQuestion(user_id=user_id, kind="snooze", asked_at=due, expires_at=due))
     await reply_to(user, "6")
     assert all(n > 0 for n in (await rows_of(app, 1001)).values())
     other_before = await rows_of(app, 2002)

@@ -31,6 +31,7 @@ from bot.domain.routine_effects import (
     Resumed,
     ScheduleTimer,
     ShowStep,
+    SkippedHold,
     Stale,
     StartHold,
     Stopped,
@@ -492,7 +493,8 @@ def test_holding_skip_skips_the_rest_of_the_step() -> None:
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
     assert new.phase == Phase.READY
-    assert effects == [CancelTimers(), ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    skipped = SkippedHold("lean_forward", "left", 1, 3)  # the live message says it was skipped
+    assert effects == [CancelTimers(), skipped, ShowStep("lean_back_turn", "left", 1, 3, 30)]
 
 
 def test_resting_tick_end_and_done() -> None:
@@ -521,7 +523,8 @@ def test_resting_skip() -> None:
     state = at_phase(Phase.RESTING)
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
-    assert effects == [CancelTimers(), ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    assert effects[0] == CancelTimers() and isinstance(effects[1], SkippedHold)
+    assert effects[2:] == [ShowStep("lean_back_turn", "left", 1, 3, 30)]
 
 
 def test_pause_and_resume_in_the_middle_of_a_hold_keeps_the_remaining_time() -> None:
@@ -566,7 +569,8 @@ def test_paused_skip_goes_on() -> None:
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
     assert (new.phase, new.paused_phase) == (Phase.READY, None)
-    assert effects == [CancelTimers(), ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    assert effects[0] == CancelTimers() and isinstance(effects[1], SkippedHold)
+    assert effects[2:] == [ShowStep("lean_back_turn", "left", 1, 3, 30)]
 
 
 @pytest.mark.parametrize(

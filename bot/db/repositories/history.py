@@ -1,4 +1,5 @@
-"""A user's own history for progress, /history and /export: sessions and skipped days (ratings: `ratings.py`).
+"""A user's own history for progress, /history and /export: sessions, skipped days, reported pain (ratings:
+`ratings.py`).
 
 Built on the unit of work's session (`UserHistory(uow.session)`); like every repository it never commits.
 """
@@ -32,14 +33,14 @@ class UserHistory:
         statement = statement.order_by(SkippedDay.local_date)
         return list((await self.session.execute(statement)).scalars())
 
-    async def reminder_slots(self, user_id: int) -> list[ReminderSlot]:
-        statement = select(ReminderSlot).where(ReminderSlot.user_id == user_id).order_by(ReminderSlot.slot)
+    async def safety_events(self, user_id: int, *, since: date | None = None) -> list[SafetyEvent]:
+        """Pain and warning signs the user reported, oldest first."""
+        statement = select(SafetyEvent).where(SafetyEvent.user_id == user_id)
+        if since is not None:
+            statement = statement.where(SafetyEvent.local_date >= since)
+        statement = statement.order_by(SafetyEvent.local_date, SafetyEvent.created_at, SafetyEvent.id)
         return list((await self.session.execute(statement)).scalars())
 
-    async def safety_events(self, user_id: int) -> list[SafetyEvent]:
-        statement = (
-            select(SafetyEvent)
-            .where(SafetyEvent.user_id == user_id)
-            .order_by(SafetyEvent.local_date, SafetyEvent.created_at)
-        )
+    async def reminder_slots(self, user_id: int) -> list[ReminderSlot]:
+        statement = select(ReminderSlot).where(ReminderSlot.user_id == user_id).order_by(ReminderSlot.slot)
         return list((await self.session.execute(statement)).scalars())

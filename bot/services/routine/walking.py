@@ -5,6 +5,7 @@ typed text (whether a rating is asked)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.db.models import RoutineSession
@@ -108,6 +109,27 @@ async def waiting_for_rating(uow: UnitOfWork, user_id: int) -> tuple[str, int, i
     if phase == Phase.ASK_AFTER_RATING.value:
         return "after", session.id, session.seq
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the user's running routine is, for words typed instead of its buttons ("skip", "stop")."""
+
+    session_id: int
+    seq: int
+    phase: Phase
+
+
+async def position(uow: UnitOfWork, user_id: int) -> Position | None:
+    """The user's active session's phase and seq, or None if no routine is running."""
+    session = await uow.sessions.active_of(user_id)
+    if session is None or not isinstance(session.state, dict):
+        return None
+    try:
+        phase = Phase(str(session.state.get("phase")))
+    except ValueError:
+        return None
+    return Position(session.id, session.seq, phase)
 
 
 async def set_live_message(uow: UnitOfWork, session_id: int, message_id: int) -> None:

@@ -1,8 +1,8 @@
 """outcomes (issue 18): morning stiffness minutes, weekly PEG check-ins, their schedule, the users' switches, and
 the pauses users take (charts show paused days)
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01 01:20:00
 """
 
@@ -16,8 +16,8 @@ from alembic import op
 
 import bot.db.types
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = '0004'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
