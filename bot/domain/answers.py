@@ -140,24 +140,3 @@ def parse_peg_item(text: str) -> Parsed:
     if parsed.kind == RatingKind.AMBIGUOUS:
         return Unclear("ambiguous")
     return Unclear("unknown")
-
-
-_RED_FLAG = re.compile(
-    r"\b(bladder|bowels?|incontinen\w*|wet myself|pee|peeing|urine|urinat\w*|saddle|groin|numb\w* between|"
-    r"between my legs|back passage|both legs)\b",
-    re.IGNORECASE,
-)
-_PAIN = re.compile(
-    r"\b(hurts?|hurting|pain\w*|aches?|aching|sore|agony|sharp|shooting|throbbing|numb\w*|tingl\w*|worse)\b",
-    re.IGNORECASE,
-)
-
-
-def mentions_red_flag(text: str) -> bool:
-    """Words of a cauda equina warning sign (bladder/bowel control, saddle numbness, both legs): urgent care."""
-    return _RED_FLAG.search(text) is not None
-
-
-def mentions_pain(text: str) -> bool:
-    """The text talks about pain: it is answered with care, never with a generic hint."""
-    return _PAIN.search(text) is not None

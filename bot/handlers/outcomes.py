@@ -1,5 +1,7 @@
 """The outcome questions: morning-stiffness minutes and the weekly PEG check-in (buttons or typed), and their
-on/off switches in /settings. The prompter (`bot.reminders.prompts`) sends the questions."""
+on/off switches in /settings. The prompter (`bot.reminders.prompts`) sends the questions; the typed answers come
+through `handlers/prompts_typed.py`'s `ANSWERS` (`answer_stiffness`, `answer_peg`), after the safety check and the
+plain words (pain typed here gets `handlers/safety.py`'s advice like anywhere else)."""
 
 from __future__ import annotations
 
@@ -10,17 +12,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
-from bot.domain.answers import (
-    Answer,
-    Declined,
-    mentions_pain,
-    mentions_red_flag,
-    parse_peg_item,
-    parse_stiffness_minutes,
-)
+from bot.domain.answers import Answer, Declined, parse_peg_item, parse_stiffness_minutes
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import outcomes as service
 from bot.services import settings as settings_service
+from bot.services.questions import OpenQuestion
 from bot.services.user_scope import UserScope
 from bot.ui.callbacks_outcomes import SKIP, OutcomeSwitch, PegPick, StiffnessPick
 from bot.ui.message import Reply
@@ -50,19 +46,23 @@ async def _peg_answer(context: BotContext, scope: UserScope, checkin_id: int, it
     return True
 
 
-async def consume_text(context: BotContext) -> bool:
-    """A typed answer to the open outcome question (minutes or a 0-10 item); False if none is open."""
+async def answer_stiffness(context: BotContext, question: OpenQuestion) -> bool:
+    """A typed answer to the morning-stiffness question (minutes, or skip / not now)."""
+    return await _typed_answer(context, question)
+
+
+async def answer_peg(context: BotContext, question: OpenQuestion) -> bool:
+    """A typed answer to the open weekly check-in item (0-10, or skip / not now)."""
+    return await _typed_answer(context, question)
+
+
+async def _typed_answer(context: BotContext, question: OpenQuestion) -> bool:
     scope = await context.scope()
     async with context.app.db.unit_of_work(read_only=True) as uow:
-        waiting = await service.waiting_for(uow, scope.user_id)
+        waiting = await service.awaiting(uow, scope.user_id, question)
     if waiting is None:
         return False
     text = context.text
-    if mentions_red_flag(text):
-        async with context.app.db.unit_of_work() as uow:
-            await service.note_safety(uow, scope, "red_flag")
-        await context.reply(views.red_flag(scope.content))
-        return True
     parsed = parse_stiffness_minutes(text) if waiting.kind == "stiffness" else parse_peg_item(text)
     if isinstance(parsed, Declined):
         async with context.app.db.unit_of_work() as uow:
@@ -84,12 +84,7 @@ async def consume_text(context: BotContext) -> bool:
         async with context.app.db.unit_of_work() as uow:  # the question closed meanwhile: stop waiting for it
             await service.decline(uow, scope)
         return False
-    if mentions_pain(text):
-        async with context.app.db.unit_of_work() as uow:
-            await service.note_safety(uow, scope, "pain")
-        await context.reply(views.pain_noted(scope.content))
-    else:
-        await context.reply(views.unclear(scope.content, waiting.kind, parsed.reason))
+    await context.reply(views.unclear(scope.content, waiting.kind, parsed.reason))
     return True
 
 
@@ -103,7 +98,7 @@ async def on_stiffness_pick(update: Update, context: BotContext) -> None:
         return
     if data.minutes == SKIP:
         async with context.app.db.unit_of_work() as uow:
-            waiting = await service.waiting_for(uow, scope.user_id)
+            waiting = await service.waiting_for(uow, scope.user_id, scope.now)
             if waiting is not None and waiting.kind == "stiffness" and waiting.local_date == day:
                 await service.decline(uow, scope)
         await context.reply(views.declined(scope.content, "stiffness", tapped=True))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.context import BotContext
-from bot.handlers import data, pausing, reminders, routine, settings
+from bot.handlers import data, outcomes, pausing, reminders, routine, settings
 from bot.services import questions
 from bot.services.questions import OpenQuestion, QuestionKind
 
@@ -32,6 +32,8 @@ ANSWERS: dict[QuestionKind, TypedAnswer] = {
     QuestionKind.AFTER: routine.answer_rating,
     QuestionKind.GENTLE: routine.answer_gentle,
     QuestionKind.SIDE: routine.answer_side,
+    QuestionKind.STIFFNESS: outcomes.answer_stiffness,
+    QuestionKind.PEG: outcomes.answer_peg,
 }
 
 

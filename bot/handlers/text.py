@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import outcomes, prompts_typed, ratings, safety, words
+from bot.handlers import prompts_typed, ratings, safety, words
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
@@ -37,7 +37,6 @@ CONSUMERS: tuple[TextConsumer, ...] = (
     words.consume_command,
     _not_started,
     prompts_typed.consume_text,
-    outcomes.consume_text,
     ratings.consume_text,
     words.consume_small_talk,
 )

@@ -1,6 +1,7 @@
 """Plain words typed instead of commands or buttons ("help", "stop", "skip", "later", "done"), and small talk.
 
-What a word does depends on the moment: during a routine "stop", "skip", "pause", "resume" and "done" act on it
+What a word does depends on the moment: at an open outcome question "skip" and "not now" decline it (its reader
+answers); during a routine "stop", "skip", "pause", "resume" and "done" act on it
 like its buttons; on today's open reminder "later" snoozes it, "skip" skips the day and "start" begins the
 routine; otherwise a word does what its slash command does (/stop, /pause, /settings...; /delete asks first).
 """
@@ -17,6 +18,7 @@ from bot.domain.routine_effects import Phase
 from bot.domain.routine_events import Done, Event, Pause, Resume, Skip, Stop
 from bot.handlers import common, data, onboarding, pausing, progress, reminders, routine, settings
 from bot.routine.runtime import Work
+from bot.services import questions
 from bot.services import reminders as reminder_service
 from bot.services.routine import starting, walking
 from bot.services.routine.walking import Position
@@ -122,6 +124,10 @@ async def consume_command(context: BotContext) -> bool:
         return False
     scope = await context.scope()
     user_id = update.effective_user.id
+    if word in ("skip", "later") and scope.known:
+        async with context.app.db.unit_of_work(read_only=True) as uow:
+            if await questions.is_open(uow, user_id, scope.now, *questions.DECLINABLE):
+                return False  # "skip" / "not now" declines the open outcome question: its reader says so
     if scope.known:
         async with context.app.db.unit_of_work(read_only=True) as uow:
             at = await walking.position(uow, user_id)

@@ -2,7 +2,7 @@
 
 The morning-stiffness question goes out `stiffness_delay_minutes` (content) after the morning reminder's time;
 the weekly check-in at the reminder's time. Each tick claims due rows in a unit of work that also moves them on
-to their next time and opens the question (`users.awaiting_input`, the check-in row), then sends after the
+to their next time and opens the question (`bot.services.questions`, the check-in row), then sends after the
 commit: a question is sent at most once, and one that could not go out within `STALE_AFTER` is dropped. Paused,
 stopped and switched-off users are moved on without a message. Users get their schedule at set-up (and those who
 set up before this feature from migration 0004).
@@ -103,7 +103,7 @@ class OutcomePrompter:
                     continue
                 content = self.ctx.content_for(prompt.user_id)
                 if kind == STIFFNESS:
-                    if await outcomes.ask_stiffness(uow, prompt.user_id, prompt.local_date):
+                    if await outcomes.ask_stiffness(uow, prompt.user_id, prompt.local_date, now):
                         messages.append((prompt.chat_id, views.stiffness_question(content, prompt.local_date)))
                 else:
                     row = await outcomes.open_checkin(uow, prompt.user_id, prompt.local_date, now)

@@ -1,6 +1,7 @@
 """The outcome questions' answers: morning-stiffness minutes (daily) and the weekly PEG check-in, and the weekly
-summary that follows a check-in. What a typed answer is for lives in `users.awaiting_input`:
-``stiffness:<local date>`` or ``peg:<check-in id>:<item>`` (item 0-2: pain, enjoyment, activity).
+summary that follows a check-in. The open question is recorded through `bot.services.questions` (the one open
+question per user): `QuestionKind.STIFFNESS` (ref: the local date's ordinal) or `QuestionKind.PEG` (ref: the
+check-in id; the item asked is the row's first unanswered one: 0-2, pain, enjoyment, activity).
 
 Every answer is checked against the database: a button or text that no longer fits returns `NotExpected` and
 changes nothing. A question is only given the typed-answer slot if nothing else is waiting for one.
@@ -12,15 +13,15 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.db.models import MorningStiffness, SafetyEvent, User, WeeklyCheckin
+from bot.db.models import MorningStiffness, User, WeeklyCheckin
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import outcomes
+from bot.services import questions
 from bot.services.outcome_schedule import schedule_prompts
+from bot.services.questions import OpenQuestion, QuestionKind
 from bot.services.user_scope import UserScope
 
-STIFFNESS_PREFIX = "stiffness:"
-PEG_PREFIX = "peg:"
 PEG_ITEMS = ("pain", "enjoyment", "activity")
 ANSWER_DAYS = 2  # a stiffness answer may be for today or up to this many days back (a late tap)
 
@@ -69,38 +70,37 @@ class Awaiting:
     item: int = 0
 
 
-def parse_awaiting(value: str | None) -> Awaiting | None:
-    """What `users.awaiting_input` says this flow is waiting for, or None if it is not this flow's."""
-    if not value:
-        return None
-    try:
-        if value.startswith(STIFFNESS_PREFIX):
-            return Awaiting("stiffness", local_date=date.fromisoformat(value.removeprefix(STIFFNESS_PREFIX)))
-        if value.startswith(PEG_PREFIX):
-            checkin, item = value.removeprefix(PEG_PREFIX).split(":")
-            return Awaiting("peg", checkin_id=int(checkin), item=int(item))
-    except ValueError:
-        return None
+async def awaiting(uow: UnitOfWork, user_id: int, question: OpenQuestion) -> Awaiting | None:
+    """What the open question (one of this flow's kinds) waits for, or None if it no longer fits."""
+    if question.kind == QuestionKind.STIFFNESS and question.ref is not None:
+        return Awaiting("stiffness", local_date=date.fromordinal(question.ref))
+    if question.kind == QuestionKind.PEG and question.ref is not None:
+        row = await uow.outcomes.checkin(question.ref, user_id)
+        item = _next_item(row) if row is not None and row.status == "asked" else None
+        return Awaiting("peg", checkin_id=question.ref, item=item) if item is not None else None
     return None
 
 
-def _may_take_slot(user: User) -> bool:
-    return user.awaiting_input is None or parse_awaiting(user.awaiting_input) is not None
+async def waiting_for(uow: UnitOfWork, user_id: int, now: datetime) -> Awaiting | None:
+    """This flow's open question for the user, if one is open now."""
+    question = await questions.is_open(uow, user_id, now, *questions.DECLINABLE)
+    return await awaiting(uow, user_id, question) if question is not None else None
 
 
-async def waiting_for(uow: UnitOfWork, user_id: int) -> Awaiting | None:
-    user = await uow.users.get(user_id)
-    return parse_awaiting(user.awaiting_input) if user is not None else None
+async def _may_take_slot(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    """Nothing else waits for a typed answer (another flow's question, the running routine's)."""
+    question = await questions.open_question(uow, user_id, now)
+    return question is None or question.kind in questions.DECLINABLE
 
 
-async def ask_stiffness(uow: UnitOfWork, user_id: int, local_date: date) -> bool:
+async def ask_stiffness(uow: UnitOfWork, user_id: int, local_date: date, now: datetime) -> bool:
     """The question for `local_date` goes out: typed answers go to it (if no other question waits); False if the
     user already answered for that date (nothing to ask)."""
     user = await uow.users.get(user_id, for_update=True)
     if user is None or await uow.outcomes.stiffness_on(user_id, local_date) is not None:
         return False
-    if _may_take_slot(user):
-        user.awaiting_input = f"{STIFFNESS_PREFIX}{local_date.isoformat()}"
+    if await _may_take_slot(uow, user_id, now):
+        await questions.ask(uow, user_id, QuestionKind.STIFFNESS, now, ref=local_date.toordinal())
     return True
 
 
@@ -129,18 +129,16 @@ async def save_stiffness(
         )
     else:
         row.minutes, row.source, row.updated_at = minutes, source, scope.now
-    if (waiting := parse_awaiting(user.awaiting_input)) is not None and waiting.kind == "stiffness":
-        user.awaiting_input = None
+    await questions.clear(uow, scope.user_id, QuestionKind.STIFFNESS)
     return StiffnessSaved(local_date, minutes, replaced)
 
 
 async def decline(uow: UnitOfWork, scope: UserScope) -> Awaiting | None:
     """Skip / not now to the open question: stop waiting for it (a check-in is marked declined)."""
-    user = await uow.users.get(scope.user_id, for_update=True)
-    waiting = parse_awaiting(user.awaiting_input) if user is not None else None
-    if user is None or waiting is None:
+    waiting = await waiting_for(uow, scope.user_id, scope.now)
+    await questions.clear(uow, scope.user_id, *questions.DECLINABLE)
+    if waiting is None:
         return None
-    user.awaiting_input = None
     if waiting.kind == "peg":
         await decline_checkin(uow, scope, waiting.checkin_id)
     return waiting
@@ -158,8 +156,8 @@ async def open_checkin(uow: UnitOfWork, user_id: int, local_date: date, now: dat
         row = WeeklyCheckin(user_id=user_id, local_date=local_date, status="asked", created_at=now)
         uow.session.add(row)
         await uow.flush()
-    if _may_take_slot(user):
-        user.awaiting_input = f"{PEG_PREFIX}{row.id}:0"
+    if await _may_take_slot(uow, user_id, now):
+        await questions.ask(uow, user_id, QuestionKind.PEG, now, ref=row.id)
     return row
 
 
@@ -180,14 +178,12 @@ async def answer_peg(
         return NotExpected()
     setattr(row, PEG_ITEMS[item], value)
     following = _next_item(row)
-    ours = user.awaiting_input is None or parse_awaiting(user.awaiting_input) is not None
     if following is not None:
-        if ours:
-            user.awaiting_input = f"{PEG_PREFIX}{row.id}:{following}"
+        if await _may_take_slot(uow, scope.user_id, scope.now):  # typed answers go to the next item
+            await questions.ask(uow, scope.user_id, QuestionKind.PEG, scope.now, ref=row.id)
         return PegStep(row.id, following, None)
     row.status, row.completed_at = "done", scope.now
-    if ours:
-        user.awaiting_input = None
+    await questions.clear(uow, scope.user_id, QuestionKind.PEG)
     await uow.flush()
     return PegStep(row.id, None, await weekly_summary(uow, scope, user))
 
@@ -197,9 +193,7 @@ async def decline_checkin(uow: UnitOfWork, scope: UserScope, checkin_id: int) ->
     if row is None or row.status != "asked":
         return False
     row.status = "declined"
-    user = await uow.users.get(scope.user_id, for_update=True)
-    if user is not None and (waiting := parse_awaiting(user.awaiting_input)) and waiting.kind == "peg":
-        user.awaiting_input = None
+    await questions.clear(uow, scope.user_id, QuestionKind.PEG)
     return True
 
 
@@ -262,19 +256,8 @@ async def set_switch(uow: UnitOfWork, scope: UserScope, what: str, on: bool) -> 
         user.ask_stiffness = on
     else:
         user.weekly_checkin = on
-    waiting = parse_awaiting(user.awaiting_input)
-    if not on and waiting is not None and (waiting.kind == "stiffness") == (what == "stiffness"):
-        user.awaiting_input = None
+    if not on:
+        await questions.clear(uow, scope.user_id, QuestionKind.STIFFNESS if what == "stiffness" else QuestionKind.PEG)
     user.updated_at = scope.now
     await schedule_prompts(uow, user, scope.now, scope.default_timezone)
     return on
-
-
-async def note_safety(uow: UnitOfWork, scope: UserScope, kind: str) -> None:
-    """Record that the user reported pain ("pain") or a warning sign ("red_flag") while answering a question: the
-    kind, when and where (never their words), for /report's safety section."""
-    if await uow.users.get(scope.user_id) is None:
-        return
-    uow.session.add(
-        SafetyEvent(user_id=scope.user_id, kind=kind, context="chat", local_date=scope.today, created_at=scope.now)
-    )

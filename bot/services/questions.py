@@ -37,6 +37,8 @@ class QuestionKind(StrEnum):
     PAUSE = "pause"  # how long to pause
     SKIP_REASON = "skip_reason"  # why today is skipped (ref: the reminder delivery)
     DELETE = "delete"  # erase everything? (yes / no)
+    STIFFNESS = "stiffness"  # morning-stiffness minutes (ref: the local date's ordinal; `bot.services.outcomes`)
+    PEG = "peg"  # the weekly PEG check-in's next item (ref: the check-in id; the item comes from its row)
     # derived from the running routine's state (never stored)
     BEFORE = "before"
     GENTLE = "gentle"  # gentler, normal, or skip today (after a high before rating)
@@ -48,7 +50,11 @@ DEFAULT_TTL = timedelta(minutes=30)
 TTL: dict[QuestionKind, timedelta] = {
     QuestionKind.DELETE: timedelta(minutes=10),
     QuestionKind.SKIP_REASON: timedelta(hours=12),
+    QuestionKind.STIFFNESS: timedelta(hours=12),
+    QuestionKind.PEG: timedelta(hours=24),
 }
+# Questions whose reader takes "skip" / "not now" as declining them: the plain words leave those to it.
+DECLINABLE = frozenset({QuestionKind.STIFFNESS, QuestionKind.PEG})
 _KINDS = frozenset(kind.value for kind in QuestionKind)
 ROUTINE_KINDS = frozenset({QuestionKind.BEFORE, QuestionKind.GENTLE, QuestionKind.AFTER, QuestionKind.SIDE})
 # users.awaiting_input values written before pending_questions existed.

@@ -80,14 +80,6 @@ def unclear(content: Content, kind: str, reason: str) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render(key))
 
 
-def pain_noted(content: Content) -> OutgoingMessage:
-    return OutgoingMessage(content.texts.render("outcomes.pain_noted"))
-
-
-def red_flag(content: Content) -> OutgoingMessage:
-    return OutgoingMessage(content.texts.render("outcomes.red_flag"))
-
-
 def declined(content: Content, kind: str, *, tapped: bool) -> Reply:
     key = "outcomes.declined" if kind == "stiffness" else "outcomes.declined_checkin"
     message = OutgoingMessage(content.texts.render(key))

@@ -139,7 +139,8 @@ def summary(content: Content, report: ProgressReport) -> str:
         lines.append(texts.render("progress.sources", before=before, after=after, typed=typed))
     paused = report.skip_reasons.get(PAUSED, 0)
     if paused:
-        lines.append(texts.render("progress.paused_one" if paused == 1 else "progress.paused", days=paused))
+        one = paused == 1
+        lines.append(texts.render("progress.paused_one") if one else texts.render("progress.paused", days=paused))
     pain = len(report.pain_days)
     if pain:
         lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))

@@ -8,13 +8,21 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.db.models import MorningStiffness, OutcomePrompt, Rating, SafetyEvent, User, WeeklyCheckin
+from bot.db.models import (
+    MorningStiffness,
+    OutcomePrompt,
+    PendingQuestion,
+    Rating,
+    SafetyEvent,
+    User,
+    WeeklyCheckin,
+)
 from bot.domain.clock import FakeClock
 from bot.logging_setup import configure_logging
 from bot.reminders.prompts import OutcomePrompter
 from bot.standin import ChatUser
 from bot.ui.callbacks_outcomes import PegPick, StiffnessPick
-from tests.e2e.helpers import AnyApp, ctx_of, onboard, read_until, rows
+from tests.e2e.helpers import AnyApp, ctx_of, dispatcher_of, onboard, read_until, rows
 
 # Set-up at 07:00 Berlin on Monday 2 March with a 07:30 reminder; the question comes 90 minutes later.
 QUESTION_AT = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 Berlin
@@ -61,11 +69,12 @@ async def test_typed_answers_wrong_input_and_feelings(user: ChatUser, app: AnyAp
     await asked(user, app, clock)
     for text, fragment in (
         ("hello", "couldn't read a length of time"),
-        ("help", "couldn't read a length of time"),
+        ("help", "/stretch"),  # a plain word does what it says (issue 17); the question stays open
         ("30 or 40", "more than one length of time"),
         ("-20", "outside what I can note down"),
-        ("my back hurts", "sorry your back hurts"),
-        ("I can't control my bladder", "urgent medical help"),
+        # Pain and red flags get issue 17's safety advice, as anywhere else (never a hint about minutes).
+        ("my back hurts", "never pain"),
+        ("I can't control my bladder", "urgent medical care"),
     ):
         await user.send(text)
         assert fragment in (await user.next_message()).text, text
@@ -82,6 +91,34 @@ async def test_typed_answers_wrong_input_and_feelings(user: ChatUser, app: AnyAp
     await user.send("6")
     assert "Saved: 6/10" in (await user.next_message()).text
     assert [r.value for r in await rows(app, Rating)] == [6]
+
+
+async def test_the_open_question_is_issue_17s_one_open_question(user: ChatUser, app: AnyApp, clock: FakeClock) -> None:
+    """The question is recorded in `pending_questions` (not `users.awaiting_input`); "not now" typed while the
+    morning reminder is still open declines the question rather than snoozing the reminder; a question another flow
+    asked keeps the typed answers (the stiffness question then waits for its buttons)."""
+    await onboard(user, "07:30", "Berlin")
+    clock.set(datetime(2026, 3, 2, 6, 30, tzinfo=UTC))
+    assert await dispatcher_of(app).run_once() == 1
+    await read_until(user, "How stiff is your back right now")
+    await asked(user, app, clock)
+    [pending] = await rows(app, PendingQuestion)
+    assert (pending.kind, pending.ref) == ("stiffness", MONDAY.toordinal())
+    assert (await rows(app, User))[0].awaiting_input is None
+    await user.send("not now")
+    assert "ask again tomorrow" in (await user.next_message()).text
+    assert await rows(app, PendingQuestion) == []
+    await user.send("later")  # the question is closed: the word is the reminder's again
+    assert "Snoozed" in (await read_until(user, "Snoozed")).text
+    # Tuesday: /pause is asked first; the stiffness question comes but the typed answer is the pause's.
+    clock.set(QUESTION_AT + timedelta(days=1) - timedelta(minutes=5))
+    await user.send("/pause")
+    await read_until(user, "how long")
+    await asked(user, app, clock, QUESTION_AT + timedelta(days=1))
+    assert [q.kind for q in await rows(app, PendingQuestion)] == ["pause"]
+    await user.send("3 days")
+    assert "Paused" in (await user.next_message()).text
+    assert await minutes_stored(app) == {}
 
 
 async def test_a_late_button_replaces_the_typed_answer_and_a_stale_one_is_refused(
@@ -183,7 +220,7 @@ async def test_weekly_check_in_by_buttons_and_typing_then_a_summary(
     await user.send("about a 5")
     assert "Interference with enjoyment of life: 5" in (await user.next_message()).text
     assert "general activity" in (await user.next_message()).text
-    for text, fragment in (("6.5", "whole number"), ("11", "outside the 0–10"), ("it hurts a lot", "sorry")):
+    for text, fragment in (("6.5", "whole number"), ("11", "outside the 0–10"), ("it hurts a lot", "see a clinician")):
         await user.send(text)
         assert fragment in (await user.next_message()).text, text
     await user.send("4")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -198,10 +199,17 @@ async def test_paused_days_typed_ratings_and_minutes_reach_the_chart(user: ChatU
     assert data.adhoc == {TODAY: [7.0]}
     assert data.minutes == {TODAY: 45.0}
     assert data.band is None  # no baseline week yet
-    assert data.labels.subtitle.startswith("Stiffness 0 = not stiff, 10 = worst imaginable")
+    assert data.labels.subtitle.startswith("Stiffness 0 = no stiffness, 10 = worst imaginable")
     assert "lower is better" in data.labels.subtitle
     await user.send("/progress")
     assert (await user.next_message(timeout=60)).photo is not None
+
+
+async def _progress(user: ChatUser) -> Any:
+    """/progress: the chart with its caption, then the "compared with your start" message (issue 18)."""
+    chart = await reply_to(user, "/progress")
+    assert "Compared with your start" in text_of(await user.next_message())
+    return chart
 
 
 async def test_a_pause_neither_breaks_nor_extends_the_streak(
@@ -210,11 +218,11 @@ async def test_a_pause_neither_breaks_nor_extends_the_streak(
     await onboard(app)
     for offset in (-3, -2, -1, 0):  # a 4-day streak up to today
         await add_day(app, day(offset), 6, 4)
-    assert "4 days" in text_of(await reply_to(user, "/progress"))
+    assert "4 days" in text_of(await _progress(user))
     await reply_to(user, "/pause")
     await reply_to(user, "a week")  # typed: today (already done) and the next 6 days are paused
     clock.advance(timedelta(days=7))  # the pause is over: reminders are back today
-    reply = await reply_to(user, "/progress")
+    reply = await _progress(user)
     caption = text_of(reply)
     assert "Streak: 4 days in a row." in caption  # not broken, not extended
     assert "Paused on 6 of these days" in caption
@@ -230,7 +238,7 @@ async def test_resume_early_forgets_the_rest_of_the_pause(user: ChatUser, app: A
     clock.advance(timedelta(days=2))
     await reply_to(user, "/resume")
     clock.advance(timedelta(days=5))
-    caption = text_of(await reply_to(user, "/progress"))
+    caption = text_of(await _progress(user))
     assert "Paused on 3 of these days" in caption  # the pause's first 3 days; the rest was given back
     assert "No streak running" in caption  # days after /resume without a stretch break it
 
@@ -242,6 +250,6 @@ async def test_pause_until_resume_fills_in_its_days(user: ChatUser, app: App, cl
     await reply_to(user, "until I resume")
     clock.advance(timedelta(days=4))
     await reply_to(user, "resume")
-    caption = text_of(await reply_to(user, "/progress"))
+    caption = text_of(await _progress(user))
     assert "Paused on 4 of these days" in caption  # day 0 was done; days 1-4 were paused
     assert "Streak: 1 day" in caption

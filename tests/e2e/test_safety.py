@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import UTC, datetime
 
 from bot.config import Settings
@@ -177,9 +178,11 @@ async def test_reported_pain_shows_in_history_progress_and_export(
     reply = await user.next_message()
     while reply.document is None:
         reply = await user.next_message()
-    raw = standin.file(reply.document["file_id"]).data.decode("utf-8-sig")
-    safety = [r for r in csv.DictReader(io.StringIO(raw, newline="")) if r["record"] == "safety"]
-    assert [(r["kind"], r["source"]) for r in safety] == [("pain", "chat"), ("warning", "chat")]
+    with zipfile.ZipFile(io.BytesIO(standin.file(reply.document["file_id"]).data)) as archive:
+        raw = "".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+        events = archive.read("safety_events.csv").decode("utf-8-sig")
+    safety = list(csv.DictReader(io.StringIO(events, newline="")))
+    assert [(r["kind"], r["where"]) for r in safety] == [("pain", "chat"), ("warning", "chat")]
     assert "sore" not in raw and "needles" not in raw  # never the user's words
 
 

@@ -62,18 +62,27 @@ def test_any_text_gives_an_answer_in_range_or_none(text: str) -> None:
         assert 0 <= peg.value <= 10
 
 
+# Pain typed to an outcome question is read by issue 17's recogniser (`bot.domain.pain_text`, the one list of
+# words in content/safety_words.yaml) before any question's reader: the phrasings 18's questions expect.
 @pytest.mark.parametrize(
-    "text", ["I can't control my bladder", "numb between my legs", "both legs feel weak", "trouble passing urine"]
+    ("text", "kind"),
+    [
+        ("I can't control my bladder", "red_flag"),
+        ("numb between my legs", "red_flag"),
+        ("both legs feel weak", "red_flag"),
+        ("trouble passing urine", "red_flag"),
+        ("my back hurts", "pain"),
+        ("hello", None),
+        ("about 40 min", None),
+        ("30 or 40", None),
+    ],
 )
-def test_red_flags(text: str) -> None:
-    from bot.domain.answers import mentions_red_flag
+def test_pain_in_answers_is_recognised_by_the_one_recogniser(text: str, kind: str | None) -> None:
+    from pathlib import Path
 
-    assert mentions_red_flag(text)
+    from bot.content.loader import load_content
+    from bot.domain.pain_text import recognise
 
-
-@pytest.mark.parametrize(("text", "pain"), [("my back hurts", True), ("sharp pain", True), ("hello", False)])
-def test_pain_words(text: str, pain: bool) -> None:
-    from bot.domain.answers import mentions_pain, mentions_red_flag
-
-    assert mentions_pain(text) is pain
-    assert not mentions_red_flag(text)
+    lexicon = load_content(Path(__file__).resolve().parents[2] / "content").safety_words
+    found = recognise(text, lexicon)
+    assert (found.value if found is not None else None) == kind

@@ -18,8 +18,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "outcomes.stiffness_unclear": (),
     "outcomes.stiffness_ambiguous": (),
     "outcomes.stiffness_out_of_range": (),
-    "outcomes.pain_noted": (),
-    "outcomes.red_flag": (),
     "outcomes.declined": (),
     "outcomes.declined_checkin": (),
     "outcomes.stale": (),
