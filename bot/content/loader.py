@@ -183,6 +183,8 @@ def _to_routine(parsed: RoutineFile) -> Routine:
         video_url=parsed.video_url,
         sides=tuple(parsed.sides),
         gentle=GentleVariant(reps=parsed.gentle.reps, hold_scale=parsed.gentle.hold_scale),
+        get_ready_seconds=parsed.get_ready_seconds,
+        switch_seconds=parsed.switch_seconds,
         steps=tuple(
             Step(
                 id=s.id,
@@ -193,6 +195,7 @@ def _to_routine(parsed: RoutineFile) -> Routine:
                 hold_seconds=s.hold_seconds,
                 rest_seconds=s.rest_seconds,
                 halfway_cue=s.halfway_cue,
+                get_ready_seconds=s.get_ready_seconds,
             )
             for s in parsed.steps
         ),

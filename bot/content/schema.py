@@ -23,6 +23,7 @@ class StepFile(_Strict):
     hold_seconds: int | None = Field(default=None, ge=5, le=600)
     rest_seconds: int = Field(default=0, ge=0, le=300)
     halfway_cue: bool = True
+    get_ready_seconds: int | None = Field(default=None, ge=0, le=120)
 
 
 class GentleFile(_Strict):
@@ -40,6 +41,8 @@ class RoutineFile(_Strict):
         default_factory=lambda: ["left", "right"], min_length=1, max_length=2
     )
     gentle: GentleFile = Field(default_factory=GentleFile)
+    get_ready_seconds: int = Field(default=10, ge=0, le=120)
+    switch_seconds: int = Field(default=20, ge=0, le=120)
     steps: list[StepFile] = Field(min_length=1, max_length=30)
 
     @field_validator("video_url")

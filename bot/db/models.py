@@ -63,6 +63,9 @@ class User(Base):
     # Reminders resume on this local date; PAUSED_INDEFINITELY means "until /resume".
     paused_until: Mapped[date | None] = mapped_column(Date)
     routine_id: Mapped[str] = mapped_column(String(48), default="pigeon", server_default="pigeon")
+    # "hands_free" (steps, holds, rests and the switch of sides run by themselves) or "taps" (a tap per step).
+    routine_mode: Mapped[str] = mapped_column(String(16), default="hands_free", server_default="hands_free")
+    sound_cues: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -131,6 +134,7 @@ class RoutineSession(Base):
     timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     timer_kind: Mapped[str | None] = mapped_column(String(16))
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    cue_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the last sound cue, deleted by the next
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_deliveries.id", ondelete="SET NULL"))
     gentle: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tighter_side: Mapped[str | None] = mapped_column(String(8))

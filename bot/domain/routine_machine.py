@@ -205,9 +205,9 @@ class RoutineState:
             raise ValueError(f"unsupported routine state version {self.version}")
         if (self.phase == Phase.PAUSED) != (self.paused_phase is not None):
             raise ValueError("paused_phase is set exactly when the phase is PAUSED")
-        if self.paused_phase is not None and self.paused_phase not in _TIMED:
-            if not (self.hands_free and self.paused_phase in _WAITS):
-                raise ValueError("only a countdown (a hold, a rest, or a hands-free wait) can be paused")
+        pausable = _TIMED + _WAITS if self.hands_free else _TIMED
+        if self.paused_phase is not None and self.paused_phase not in pausable:
+            raise ValueError("only a countdown (a hold, a rest, or a hands-free wait) can be paused")
         if self.seq < 0 or self.timer_seq < 0 or self.slot < 0 or self.rep < 1 or self.elapsed < 0:
             raise ValueError("seq, timer_seq, slot and elapsed must be >= 0 and rep >= 1")
 

@@ -25,6 +25,7 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain.routine_events import TimerFired
 from bot.logging_setup import log_failure
 from bot.routine import presenter
+from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import starting, walking
 from bot.services.routine.outcome import Outcome, Pacing, PendingTimer, RoutineEnv, TimerPlan
@@ -47,6 +48,7 @@ class RoutineRuntime:
         self._app = app
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user id -> (lock, users of it)
         self.timers = RoutineTimers(self._on_timer)
+        self.pacer = ChatPacer(MESSAGE_GAP_SECONDS / max(app.settings.time_scale, 1e-9))
 
     def env(self) -> RoutineEnv:
         app = self._app
@@ -78,7 +80,7 @@ class RoutineRuntime:
                 outcome = await work(uow, self.env())
             if query_id is not None:
                 await app.sender.answer(query_id, views.tap_answer(app.content, outcome.kind))
-            await presenter.present(app, self.timers, outcome)
+            await presenter.present(app, self.timers, outcome, self.pacer)
         return outcome
 
     async def begin(

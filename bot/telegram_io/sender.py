@@ -214,6 +214,15 @@ class Sender:
         except BadRequest as exc:
             log.debug("could not remove buttons: %s", exc)
 
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message of the bot (best effort: it may be gone already, or too old to delete)."""
+        try:
+            await retrying(lambda: self.bot.delete_message(chat_id=chat_id, message_id=message_id))
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        except BadRequest as exc:
+            log.debug("could not delete a message: %s", exc)
+
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a button tap (stops the spinner); a too-old query is not an error worth raising."""
         try:

@@ -83,7 +83,21 @@ def rows_0002(connection: Connection) -> None:
     )  # fmt: skip
 
 
+def rows_0003(connection: Connection) -> None:
+    _insert(
+        connection, "users",
+        {"id": 5031, "chat_id": 5031, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
+         "routine_id": "pigeon", "routine_mode": "taps", "sound_cues": False, "created_at": T0, "updated_at": T0},
+    )  # fmt: skip
+    _insert(
+        connection, "routine_sessions",
+        {"id": 3031, "user_id": 5031, "routine_id": "pigeon", "status": "active", "local_date": date(2026, 3, 2),
+         "started_at": T0, "seq": 4, "live_message_id": 90, "cue_message_id": 91, "gentle": False},
+    )  # fmt: skip
+
+
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
+    "0003": rows_0003,
 }

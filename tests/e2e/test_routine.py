@@ -34,8 +34,11 @@ def ctx_of(app: App) -> AppContext:
     return app_context_of(app)
 
 
-async def make_user(app: App, user_id: int = 1001, routine_id: str = "pigeon", *, chat: ChatUser | None = None) -> None:
-    """An onboarded user (Berlin), straight into the database (and their chat into the stand-in)."""
+async def make_user(
+    app: App, user_id: int = 1001, routine_id: str = "pigeon", *, chat: ChatUser | None = None, mode: str = "taps"
+) -> None:
+    """An onboarded user (Berlin), straight into the database (and their chat into the stand-in). The tests in this
+    file walk the tap-per-step mode; hands-free mode (the default for a new user) is in test_routine_hands_free.py."""
     if chat is not None:
         assert chat.chat is not None  # the stand-in knows the private chat, as after a real /start
     async with ctx_of(app).db.unit_of_work() as uow:
@@ -43,6 +46,7 @@ async def make_user(app: App, user_id: int = 1001, routine_id: str = "pigeon", *
         user.onboarding_step = None
         user.timezone = "Europe/Berlin"
         user.routine_id = routine_id
+        user.routine_mode = mode
 
 
 async def sessions_of(app: App, user_id: int = 1001) -> list[RoutineSession]:
@@ -251,7 +255,7 @@ async def test_skip_pause_resume_and_stop(standin: BotApiStandIn, settings: Sett
 
 
 async def test_restart_in_the_middle_of_a_hold(standin: BotApiStandIn, settings: Settings, clock: FakeClock) -> None:
-    slow = scaled(settings, time_scale=10.0)  # the first hold's halfway point is 1.5 s away
+    slow = scaled(settings, time_scale=10.0)  # the first hold's first tick is 1 s away
     user = ChatUser(standin, 1001)
     async with bot(slow, clock) as app:
         await make_user(app, chat=user)
@@ -263,7 +267,7 @@ async def test_restart_in_the_middle_of_a_hold(standin: BotApiStandIn, settings:
         live = await expect(user, "Hold – rep 1/3", "sent")
     (session,) = await sessions_of(app)
     assert session.status == "active"
-    assert (session.timer_kind, session.live_message_id) == ("halfway", live.message_id)
+    assert (session.timer_kind, session.live_message_id) == ("tick", live.message_id)
     assert session.timer_due_at is not None
 
     clock.advance(timedelta(seconds=5))  # the bot was down longer than the timer: it fires at once

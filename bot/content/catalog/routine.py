@@ -27,6 +27,19 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.live_paused": ("title", "side_label", "rep", "reps", "seconds"),
     "routine.live_released": ("title", "side_label", "reps"),
     "routine.switch_sides": ("from_side", "to_side"),
+    # Hands-free mode: the step and switch messages, the sound cues, a cut hold, a paused wait.
+    "routine.untimed_tap": (),
+    "routine.untimed_hands_free": ("ready",),
+    "routine.timing_hands_free": ("reps", "seconds", "rest", "ready"),
+    "routine.timing_no_rest_hands_free": ("reps", "seconds", "ready"),
+    "routine.switch_sides_hands_free": ("from_side", "to_side", "ready"),
+    "routine.cue_hold_start": ("side_label", "rep", "reps"),
+    "routine.cue_hold_end": ("rest",),
+    "routine.cue_hold_end_last": (),
+    "routine.cue_switch": ("to_side",),
+    "routine.live_skipped": ("title", "side_label", "rep", "reps"),
+    "routine.live_stopped": ("title", "side_label", "rep", "reps"),
+    "routine.paused_wait": (),
     # The closing questions and the end.
     "routine.ask_after": (),
     "routine.ask_tighter": (),
@@ -43,6 +56,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "buttons.routine_start": (),
     "buttons.routine_done": (),
     "buttons.routine_next": (),
+    "buttons.routine_start_now": (),
     "buttons.routine_skip": (),
     "buttons.routine_pause": (),
     "buttons.routine_resume": (),
@@ -78,4 +92,5 @@ SAMPLES: dict[str, str] = {
     "after": "4",
     "change": "2",
     "value": "9",
+    "ready": "10",
 }

@@ -52,7 +52,9 @@ async def start(
         status="active",
         local_date=local_today(user.timezone, env.default_timezone, env.now),
         started_at=env.now,
-        state=initial_state(routine, tick_seconds=env.pacing.tick_seconds).to_dict(),
+        state=initial_state(
+            routine, tick_seconds=env.pacing.tick_seconds, hands_free=user.routine_mode != "taps"
+        ).to_dict(),
         seq=0,
         delivery_id=delivery_id,
         gentle=False,
@@ -111,7 +113,8 @@ def _begin(
     env: RoutineEnv, session: RoutineSession, chat_id: int, *, gentle: bool, before: float | None = None
 ) -> Outcome:
     routine = env.content.routine(session.routine_id)
-    state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds)
+    hands_free = isinstance(session.state, dict) and session.state.get("hands_free") is True  # the user's mode at start
+    state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds, hands_free=hands_free)
     session.gentle = gentle
     new, effects = transition(routine, state, Begin())
     outcome = outcome_of(OutcomeKind.APPLIED, session, chat_id, routine, fresh=True, before=before, began=True)

@@ -18,8 +18,6 @@ from bot.services.routine.sessions import chat_of, clear_timer, close, open_sess
 
 log = logging.getLogger(__name__)
 
-TIMED = (Phase.HOLDING, Phase.RESTING)
-
 
 async def apply_event(
     uow: UnitOfWork,
@@ -86,7 +84,7 @@ def store(
         outcome.timer = TimerPlan(
             session.id, session.user_id, outcome.chat_id or session.user_id, timer.timer_seq, timer.kind, due, delay
         )
-    elif new.phase not in TIMED:
+    elif not new.counts_down:
         clear_timer(session)
     if any(isinstance(effect, Finished) for effect in effects):
         stopped = any(isinstance(effect, Stopped) for effect in effects)
@@ -116,6 +114,21 @@ async def set_live_message(uow: UnitOfWork, session_id: int, message_id: int) ->
         session.live_message_id = message_id
 
 
+async def set_messages(uow: UnitOfWork, session_id: int, *, live: int | None, cue: int | None) -> None:
+    """Remember the session's live message and its last sound cue (None: no cue showing)."""
+    session = await uow.sessions.get(session_id, for_update=True)
+    if session is not None:
+        if live is not None:
+            session.live_message_id = live
+        session.cue_message_id = cue
+
+
+async def sound_cues(uow: UnitOfWork, user_id: int) -> bool:
+    """Whether the user wants sound cues (hands-free mode); on unless they turned them off in /settings."""
+    user = await uow.users.get(user_id)
+    return user is None or user.sound_cues
+
+
 async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: datetime | None = None) -> list[PendingTimer]:
     """Every active session's pending timer, re-armed from `timer_due_at` (an overdue one fires at once); with
     `due_before`, only the timers that should have fired before then."""
@@ -130,7 +143,7 @@ async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: dateti
             state = RoutineState.from_dict(session.state or {})
             transition(routine, state, Restore())  # raises if the content no longer fits the state
             kind = TimerKind(session.timer_kind or "")
-            if state.phase in TIMED:
+            if state.counts_down:
                 delay = max(0.0, (due - env.now).total_seconds())
                 plan = TimerPlan(session.id, session.user_id, chat_id, state.timer_seq, kind, due, delay)
         except ValueError:

@@ -1,0 +1,34 @@
+"""hands-free routines: the user's routine mode and sound cues, and the session's last cue message
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01 01:45:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0003'
+down_revision: str | None = '0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('routine_mode', sa.String(length=16), server_default='hands_free', nullable=False))
+        batch_op.add_column(sa.Column('sound_cues', sa.Boolean(), server_default=sa.true(), nullable=False))
+    with op.batch_alter_table('routine_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('cue_message_id', sa.BigInteger(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('routine_sessions', schema=None) as batch_op:
+        batch_op.drop_column('cue_message_id')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('sound_cues')
+        batch_op.drop_column('routine_mode')
