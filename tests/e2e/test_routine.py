@@ -460,5 +460,5 @@ async def test_the_sweep_picks_up_an_overdue_timer_with_no_job(
         # during the test), arms the lost timer; either way it is armed once and fires.
         assert await runtime.sweep() in (0, 1)
         assert runtime.timers.armed(session.id)
-        await expect(user, "Halfway", "edited")
+        await expect(user, "20 s left", "edited")  # the first tick
         assert await runtime.sweep() == 0  # armed again for the next checkpoint, which is not overdue
