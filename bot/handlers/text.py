@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import ratings, routine, settings
+from bot.handlers import ratings, routine, routine_words, settings
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
@@ -21,7 +21,12 @@ MAX_TEXT = 1000
 
 # The running routine's pending rating comes before the ratings consumer, which stays last: any number left
 # over is a stiffness rating typed at any time.
-CONSUMERS: tuple[TextConsumer, ...] = (settings.consume_text, routine.consume_text, ratings.consume_text)
+CONSUMERS: tuple[TextConsumer, ...] = (
+    settings.consume_text,
+    routine.consume_text,
+    routine_words.consume_text,
+    ratings.consume_text,
+)
 
 
 async def on_text(_update: Update, context: BotContext) -> None:

@@ -158,6 +158,11 @@ def stopped(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("routine.stopped"))
 
 
+def typed_word_not_now(content: Content, word: str) -> OutgoingMessage:
+    """A typed routine word ("pause") that fits no moment of the routine now."""
+    return OutgoingMessage(content.texts.render(f"routine.typed_{word}_not_now"))
+
+
 def rating_hint(content: Content, text: str, *, out_of_range: bool) -> OutgoingMessage:
     key = "routine.rating_out_of_range" if out_of_range else "routine.rating_unclear"
     return OutgoingMessage(content.texts.render(key, text=text.strip()[:40]))

@@ -40,6 +40,11 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.live_skipped": ("title", "side_label", "rep", "reps"),
     "routine.live_stopped": ("title", "side_label", "rep", "reps"),
     "routine.paused_wait": (),
+    "routine.typed_pause_not_now": (),
+    "routine.typed_resume_not_now": (),
+    "routine.typed_skip_not_now": (),
+    "routine.typed_stop_not_now": (),
+    "routine.typed_done_not_now": (),
     # The closing questions and the end.
     "routine.ask_after": (),
     "routine.ask_tighter": (),

@@ -108,6 +108,17 @@ async def waiting_for_rating(uow: UnitOfWork, user_id: int) -> tuple[str, int, i
     return None
 
 
+async def active_walk(uow: UnitOfWork, user_id: int) -> tuple[int, int] | None:
+    """(session id, seq) when the user is walking through a routine (past its start, not in its questions), so a
+    typed "pause" or "stop" can steer it; else None."""
+    session = await uow.sessions.active_of(user_id)
+    if session is None or not isinstance(session.state, dict):
+        return None
+    if session.state.get("phase") in (Phase.NEW.value, Phase.ASK_AFTER_RATING.value, Phase.ASK_TIGHTER_SIDE.value):
+        return None
+    return session.id, session.seq
+
+
 async def set_live_message(uow: UnitOfWork, session_id: int, message_id: int) -> None:
     session = await uow.sessions.get(session_id, for_update=True)
     if session is not None:
