@@ -6,6 +6,8 @@ timer, so tests at scaled time check the same rule."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 MESSAGE_GAP_SECONDS = 1.0  # Telegram: "no more than one message per second" in a single chat
 
@@ -13,17 +15,22 @@ MESSAGE_GAP_SECONDS = 1.0  # Telegram: "no more than one message per second" in 
 class ChatPacer:
     def __init__(self, gap_seconds: float = MESSAGE_GAP_SECONDS) -> None:
         self.gap = gap_seconds
-        self._last: dict[int, float] = {}  # chat id -> loop time of its last send
+        self._last: dict[int, float] = {}  # chat id -> loop time its last send was done
 
-    async def slot(self, chat_id: int) -> None:
-        """Wait until `chat_id` may get its next message, and take that slot."""
+    @asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        """Wait until `chat_id` may get its next message, send it inside, and count the gap from when the send
+        is done (so Telegram, which counts arrivals, sees them at least `gap` apart)."""
         loop = asyncio.get_running_loop()
         last = self._last.get(chat_id)
         if last is not None:
             wait = last + self.gap - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-        now = loop.time()
-        self._last[chat_id] = now
-        if len(self._last) > 1024:  # forget chats whose gap is long over
-            self._last = {chat: t for chat, t in self._last.items() if now - t < self.gap}
+        try:
+            yield
+        finally:
+            now = loop.time()
+            self._last[chat_id] = now
+            if len(self._last) > 1024:  # forget chats whose gap is long over
+                self._last = {chat: t for chat, t in self._last.items() if now - t < self.gap}

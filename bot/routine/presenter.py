@@ -48,9 +48,10 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
         messages = [replace(message, silent=True) for message in messages]
 
     async def send(message: OutgoingMessage) -> int:
-        if pacer is not None:
-            await pacer.slot(chat_id)
-        return await app.sender.send(chat_id, message)
+        if pacer is None:
+            return await app.sender.send(chat_id, message)
+        async with pacer.slot(chat_id):
+            return await app.sender.send(chat_id, message)
 
     if edit is not None:
         if live is None:
@@ -62,10 +63,10 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
     for message in messages:
         new_live = await send(message)
     new_cue = old_cue
-    if cue is not None:
-        new_cue = await send(cue)
-    elif plan.clear_cue:
+    if plan.clear_cue:  # the questions or the end: their own message is the cue
         new_cue = None
+    elif cue is not None:
+        new_cue = await send(cue)
     if old_cue is not None and new_cue != old_cue:
         await app.sender.delete(chat_id, old_cue)
     if outcome.session_id is not None and (new_live != live or new_cue != old_cue):

@@ -123,6 +123,7 @@ class RoutineRuntime:
         for timer in pending:
             if timer.plan is not None:
                 self.timers.arm(timer.plan)
+                await self._refresh(timer)
             else:
                 await self._ask_to_continue(timer)
         if pending:
@@ -154,6 +155,18 @@ class RoutineRuntime:
         except Exception as exc:
             if not self._app.db.health.record_failure(exc):
                 log_failure(log, "routine timer sweep failed", exc)
+
+    async def _refresh(self, pending: PendingTimer) -> None:
+        """After a restart, show a running hold's or rest's live message with the time left now."""
+        app = self._app
+        try:
+            async with self.locked(pending.user_id):
+                async with app.db.unit_of_work(read_only=True) as uow:
+                    outcome = await walking.refreshed_view(uow, self.env(), pending.session_id)
+                if outcome is not None:
+                    await presenter.present(app, self.timers, outcome, self.pacer)
+        except Exception as exc:  # one unreachable user must not stop the others' timers
+            log.warning("could not refresh an interrupted routine: %s", type(exc).__name__)
 
     async def _ask_to_continue(self, pending: PendingTimer) -> None:
         """After a restart, a session whose state cannot be continued: ask to start over or stop."""

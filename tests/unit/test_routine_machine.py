@@ -20,9 +20,9 @@ from bot.domain.routine_effects import (
     AskAfterRating,
     AskTighterSide,
     CancelTimers,
-    Effect,
     Cue,
     CueKind,
+    Effect,
     Finished,
     HoldCut,
     Ignored,
@@ -686,7 +686,11 @@ def test_stop_from_every_active_phase(phase: Phase) -> None:
     assert (new.phase, new.paused_phase) == (Phase.STOPPED, None)
     completed = phase in (Phase.ASK_AFTER_RATING, Phase.ASK_TIGHTER_SIDE)
     rating = 4.0 if phase == Phase.ASK_TIGHTER_SIDE else None
-    cut = [HoldCut("lean_forward", "left", 1, 3, stopped=True)] if phase in (Phase.HOLDING, Phase.RESTING, Phase.PAUSED) else []
+    cut = (
+        [HoldCut("lean_forward", "left", 1, 3, stopped=True)]
+        if phase in (Phase.HOLDING, Phase.RESTING, Phase.PAUSED)
+        else []
+    )
     assert effects == [CancelTimers(), *cut, Stopped(), Finished(completed, rating, None)]
 
 
@@ -1236,7 +1240,10 @@ def test_hands_free_get_ready_comes_from_content() -> None:
     ]
     state, effects = fire(state, effects, routine)  # the first hold starts by itself
     assert state.phase == Phase.HOLDING
-    assert effects[:2] == [StartHold("lean_forward", "left", 1, 3, 30), Cue(CueKind.HOLD_START, "lean_forward", "left", 1, 3)]
+    assert effects[:2] == [
+        StartHold("lean_forward", "left", 1, 3, 30),
+        Cue(CueKind.HOLD_START, "lean_forward", "left", 1, 3),
+    ]
     own = replace(routine, steps=(replace(routine.steps[0], get_ready_seconds=30), *routine.steps[1:]))
     assert timers(step(initial_state(own, hands_free=True), Begin(), own)[1]) == [
         ScheduleTimer(TimerKind.READY_END, 30, 1)

@@ -5,11 +5,12 @@ typed text (whether a rating is asked)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.db.models import RoutineSession
 from bot.db.unit_of_work import UnitOfWork
-from bot.domain.routine_effects import Effect, Finished, Ignored, Phase, ScheduleTimer, Stale, Stopped
+from bot.domain.routine_effects import Effect, Finished, Ignored, LiveUpdate, Phase, ScheduleTimer, Stale, Stopped
 from bot.domain.routine_events import AfterRating, Event, Restore, Skip, TighterSide, TimerKind
 from bot.domain.routine_machine import RoutineState, transition
 from bot.services.ratings import RatingSource, save_rating
@@ -138,6 +139,33 @@ async def sound_cues(uow: UnitOfWork, user_id: int) -> bool:
     """Whether the user wants sound cues (hands-free mode); on unless they turned them off in /settings."""
     user = await uow.users.get(user_id)
     return user is None or user.sound_cues
+
+
+async def refreshed_view(uow: UnitOfWork, env: RoutineEnv, session_id: int) -> Outcome | None:
+    """After a restart: the live message of a running hold or rest with the seconds truly left now (from the
+    pending timer's due time), to show at once rather than at the next checkpoint. None when there is nothing to
+    refresh. Changes nothing."""
+    session = await uow.sessions.get(session_id)
+    if session is None or session.status != "active" or session.timer_due_at is None:
+        return None
+    if session.timer_due_at <= env.now:  # overdue: the timer fires at once and shows it
+        return None
+    routine = env.content.routine(session.routine_id)
+    try:
+        state = RoutineState.from_dict(session.state or {})
+        _, effects = transition(routine, state, Restore())
+    except ValueError:
+        return None
+    live = next((effect for effect in effects if isinstance(effect, LiveUpdate)), None)
+    timer = next((effect for effect in effects if isinstance(effect, ScheduleTimer)), None)
+    if live is None or timer is None or state.phase not in (Phase.HOLDING, Phase.RESTING):
+        return None
+    until_due = max(0.0, (session.timer_due_at - env.now).total_seconds()) * env.pacing.time_scale
+    left = max(0, min(live.seconds_left, round(live.seconds_left - timer.after_seconds + until_due)))
+    chat_id = await chat_of(uow, session.user_id)
+    outcome = outcome_of(OutcomeKind.APPLIED, session, chat_id, routine, state=state)
+    outcome.effects = [replace(live, seconds_left=left)]
+    return outcome
 
 
 async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: datetime | None = None) -> list[PendingTimer]:
