@@ -35,7 +35,8 @@ from bot.telegram_io.update_processor import PerUserUpdateProcessor
 log = logging.getLogger(__name__)
 
 MENU_COMMANDS = (
-    "stretch", "progress", "history", "settings", "pause", "resume", "stop", "export", "delete", "start", "help"
+    "stretch", "routine", "progress", "history", "settings", "pause", "resume", "stop", "export", "delete", "start",
+    "help",
 )  # fmt: skip
 
 

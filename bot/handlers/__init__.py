@@ -10,7 +10,20 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.handlers import admin, common, data, onboarding, pausing, progress, ratings, reminders, routine, settings, text
+from bot.handlers import (
+    admin,
+    common,
+    data,
+    onboarding,
+    pausing,
+    progress,
+    ratings,
+    reminders,
+    routine,
+    routine_choice,
+    settings,
+    text,
+)
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -20,6 +33,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     pausing.register(application)
     reminders.register(application)
     routine.register(application)
+    routine_choice.register(application)
     ratings.register(application)
     progress.register(application)
     data.register(application)

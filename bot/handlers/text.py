@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import ratings, routine, routine_words, settings
+from bot.handlers import ratings, routine, routine_choice, routine_words, settings
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
@@ -23,6 +23,7 @@ MAX_TEXT = 1000
 # over is a stiffness rating typed at any time.
 CONSUMERS: tuple[TextConsumer, ...] = (
     settings.consume_text,
+    routine_choice.consume_text,
     routine.consume_text,
     routine_words.consume_text,
     ratings.consume_text,

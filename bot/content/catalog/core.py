@@ -6,6 +6,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # Commands for the Telegram menu (setMyCommands): plain text, at most 256 characters.
     "commands.start": (),
     "commands.stretch": (),
+    "commands.routine": (),
     "commands.progress": (),
     "commands.history": (),
     "commands.settings": (),

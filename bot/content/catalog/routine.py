@@ -53,6 +53,15 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.closing_worse": ("before", "after", "change"),
     "routine.closing_no_change_known": (),
     "routine.stopped": (),
+    # /routine: choosing a routine.
+    "routine_choice.header": (),
+    "routine_choice.item": ("number", "title", "minutes", "summary"),
+    "routine_choice.item_current": ("number", "title", "minutes", "summary"),
+    "routine_choice.footer": (),
+    "routine_choice.chosen": ("title", "minutes"),
+    "routine_choice.chosen_running": ("title", "minutes"),
+    "routine_choice.unknown": ("text",),
+    "routine_choice.ambiguous": ("text",),
     # Answers to taps that change nothing.
     "routine.stale_step": (),
     "routine.session_over": (),
