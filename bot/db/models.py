@@ -202,3 +202,15 @@ ALL_USER_TABLES: tuple[type[Base], ...] = (
     SkippedDay,
     User,
 )
+
+
+class MediaFile(Base):
+    """A step picture's Telegram file id, so it is uploaded once and then sent by id. `key` names the content
+    file and its bytes (`illustrations/pigeon/position.png#<sha256 prefix>`) or the URL: a changed file is a new key.
+    Not about any user."""
+
+    __tablename__ = "media_files"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime]

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from bot.db.commits import note_commit
 from bot.db.engine import create_engine, database_description, session_factories, sqlite_file
 from bot.db.health import DatabaseHealth
+from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.ratings import RatingRepository
 from bot.db.repositories.reminders import ReminderRepository
 from bot.db.repositories.sessions import SessionRepository
@@ -60,6 +61,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(session)
         self.sessions = SessionRepository(session)
         self.ratings = RatingRepository(session)
+        self.media = MediaRepository(session)
         return self
 
     async def __aexit__(

@@ -13,6 +13,20 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
+class StepMedia:
+    """A step's picture: `location` is an absolute file path or an http(s) URL; `key` names it for the file-id cache
+    (the content path and a hash of its bytes, or the URL)."""
+
+    location: str
+    key: str
+    filename: str
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     title: str
@@ -23,6 +37,7 @@ class Step:
     rest_seconds: int = 0
     halfway_cue: bool = True
     get_ready_seconds: int | None = None  # hands-free: the time to get ready before it starts (None: the routine's)
+    image: StepMedia | None = None
 
     @property
     def is_timed(self) -> bool:
@@ -49,6 +64,7 @@ class Routine:
     gentle: GentleVariant = field(default_factory=GentleVariant)
     get_ready_seconds: int = 10  # hands-free: time to read a step and get ready before its first hold starts
     switch_seconds: int = 20  # hands-free: time to come out of the pose and set up on the other side
+    switch_image: StepMedia | None = None  # the picture shown with the switch of sides
 
     def get_ready_of(self, step: Step) -> int:
         """The hands-free "get ready" time before `step` starts (or, untimed, before the next step)."""

@@ -5,6 +5,7 @@ deleted), the pacing of new messages, and the timer to arm or cancel."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.loader import Content
@@ -49,9 +50,9 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
 
     async def send(message: OutgoingMessage) -> int:
         if pacer is None:
-            return await app.sender.send(chat_id, message)
+            return await _send(app, chat_id, message)
         async with pacer.slot(chat_id):
-            return await app.sender.send(chat_id, message)
+            return await _send(app, chat_id, message)
 
     if edit is not None:
         if live is None:
@@ -74,6 +75,27 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
             await walking.set_messages(
                 uow, outcome.session_id, live=new_live if new_live != live else None, cue=new_cue
             )
+
+
+async def _send(app: AppContext, chat_id: int, message: OutgoingMessage) -> int:
+    """Send one message; one with a content picture goes by the picture's cached Telegram file id (uploaded the
+    first time, and again when Telegram has forgotten it), and the file id it has now is remembered."""
+    photo = message.photo
+    if photo is None:
+        return await app.sender.send(chat_id, message)
+    async with app.db.unit_of_work(read_only=True) as uow:
+        cached = await uow.media.file_id(photo.key)
+
+    def upload() -> bytes | str:
+        if photo.location.startswith(("http://", "https://")):
+            return photo.location
+        return Path(photo.location).read_bytes()
+
+    message_id, file_id = await app.sender.send_photo(chat_id, message, file_id=cached, upload=upload)
+    if file_id is not None and file_id != cached:
+        async with app.db.unit_of_work() as uow:
+            await uow.media.remember(photo.key, file_id, app.clock.now())
+    return message_id
 
 
 def _plan(content: Content, outcome: Outcome) -> views.RenderPlan:

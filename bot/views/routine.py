@@ -29,7 +29,7 @@ from bot.domain.routine_effects import (
     SwitchSides,
 )
 from bot.domain.routine_machine import RoutineState, current_step, walkthrough
-from bot.domain.routine_model import Routine
+from bot.domain.routine_model import Routine, StepMedia
 from bot.services.routine.outcome import OutcomeKind
 from bot.ui.callbacks_routine import (
     NONE,
@@ -41,7 +41,7 @@ from bot.ui.callbacks_routine import (
     RoutineExisting,
     RoutineGentle,
 )
-from bot.ui.message import Button, OutgoingMessage, Rows
+from bot.ui.message import Button, OutgoingMessage, Photo, Rows
 from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
 
@@ -254,7 +254,11 @@ def step_message(content: Content, routine: Routine, state: RoutineState, effect
         parts.append("\n" + texts.render("routine.untimed_hands_free", ready=ready))
     else:
         parts.append("\n" + texts.render("routine.untimed_tap"))
-    return OutgoingMessage("\n".join(parts))
+    return OutgoingMessage("\n".join(parts), photo=photo_of(step.image))
+
+
+def photo_of(media: StepMedia | None) -> Photo | None:
+    return None if media is None else Photo(media.key, media.location, media.filename)
 
 
 def cue_message(content: Content, cue: Cue) -> OutgoingMessage:
@@ -395,7 +399,7 @@ def render(
                     text = texts.render("routine.switch_sides", **sides)
                 else:
                     text = texts.render("routine.switch_sides_hands_free", ready=effect.seconds, **sides)
-                plan.send.append(OutgoingMessage(text))
+                plan.send.append(OutgoingMessage(text, photo=photo_of(routine.switch_image)))
             case Cue():
                 plan.cue = cue_message(content, effect)
             case HoldCut():
@@ -422,8 +426,7 @@ def render(
         plan.edit = None
     buttons = buttons_for(content, routine, session_id, state)
     if plan.send:
-        last = plan.send[-1]
-        plan.send[-1] = OutgoingMessage(last.text, buttons)
+        plan.send[-1] = plan.send[-1].with_buttons(buttons)
     elif plan.edit is not None:
         plan.edit = OutgoingMessage(plan.edit.text, buttons)
     return plan

@@ -94,6 +94,8 @@ def rows_0003(connection: Connection) -> None:
         {"id": 3031, "user_id": 5031, "routine_id": "pigeon", "status": "active", "local_date": date(2026, 3, 2),
          "started_at": T0, "seq": 4, "live_message_id": 90, "cue_message_id": 91, "gentle": False},
     )  # fmt: skip
+    _insert(connection, "media_files", {"key": "illustrations/pigeon/position.png#0123456789abcdef",
+                                        "file_id": "AgACAgIAAxkBAAIB", "updated_at": T0})  # fmt: skip
 
 
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {

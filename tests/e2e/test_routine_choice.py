@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.config import DEFAULT_CONTENT_DIR, Settings
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
-from tests.e2e.test_routine import QUICK, bot, ctx_of, expect, make_user, scaled, sessions_of, view
+from tests.e2e.test_routine import QUICK, bot, ctx_of, expect, make_user, scaled, sessions_of, text_of, view
 
 QUICKER = QUICK.replace("id: quick", "id: quicker").replace("title: Quick check", "title: Quick reach")
 
@@ -39,7 +39,7 @@ async def test_pick_a_routine_by_tap_and_by_typing(
         await make_user(app, chat=user)
         await user.send("/routine")
         menu = await expect(user, "Choose your routine")
-        text = menu.message["text"]
+        text = text_of(menu)
         assert "1. Pigeon hip stretch – about 5 min (your routine now)" in text
         assert "2. Quick check – about 1 min\nTwo short steps, no sides." in text
         assert "3. Quick reach – about 1 min" in text

@@ -17,13 +17,13 @@ from bot.db.models import RoutineSession
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.state import ChatEvent
-from tests.e2e.test_routine import bot, ctx_of, expect, has, make_user, ratings_of, scaled, sessions_of, view
+from tests.e2e.test_routine import bot, ctx_of, expect, has, make_user, ratings_of, scaled, sessions_of, text_of, view
 
 CUE = "🔔"
 
 
 def cue_texts(events: list[ChatEvent]) -> list[str]:
-    return [str(e.message["text"]) for e in events if e.kind == "sent" and str(e.message["text"]).startswith(CUE)]
+    return [str(text_of(e)) for e in events if e.kind == "sent" and str(text_of(e)).startswith(CUE)]
 
 
 def expected_cues() -> list[str]:
@@ -54,10 +54,10 @@ async def test_a_whole_hands_free_routine_without_a_tap(
         await user.tap("6")
         start = len(user.events)
         first = await expect(user, "1/6 · Get into pigeon pose", "sent")
-        assert "the next step comes by itself in 20 s" in first.message["text"]
+        assert "the next step comes by itself in 20 s" in text_of(first)
         assert view(user, first).button_labels == ["Next ▶", "⏸ Pause", "Skip", "■ Stop"]
         step = await expect(user, "2/6 · Lean forward and breathe", "sent")
-        assert "starts by itself in 10 s" in step.message["text"]
+        assert "starts by itself in 10 s" in text_of(step)
         assert view(user, step).button_labels[:2] == ["▶ Start now", "⏸ Pause"]
         asked = await user.wait_for(has("How stiff is your back now", "sent"), timeout=90)
         taps_during = len(user.answers)
@@ -74,7 +74,7 @@ async def test_a_whole_hands_free_routine_without_a_tap(
 
     # The cues, in order, each a new message; each removed once the next one came (the last at the question).
     assert cue_texts(events) == expected_cues()
-    cue_ids = [e.message_id for e in events if e.kind == "sent" and str(e.message["text"]).startswith(CUE)]
+    cue_ids = [e.message_id for e in events if e.kind == "sent" and str(text_of(e)).startswith(CUE)]
     deleted = {e.message_id: e.index for e in everything if e.kind == "deleted"}
     assert set(deleted) == set(cue_ids)
     sent_at = {e.message_id: e.index for e in events if e.kind == "sent"}
@@ -83,10 +83,10 @@ async def test_a_whole_hands_free_routine_without_a_tap(
     assert deleted[cue_ids[-1]] > sent_at[asked.message_id]
 
     # The steps, the switch of sides and the live countdown: every step shown, holds counted down by edits.
-    sent_texts = [str(e.message["text"]) for e in events if e.kind == "sent"]
+    sent_texts = [str(text_of(e)) for e in events if e.kind == "sent"]
     assert sum("/6 · " in text for text in sent_texts) == 6
     assert sum("switch sides" in text for text in sent_texts) == 1
-    edits = [str(e.message["text"]) for e in events if e.kind == "edited"]
+    edits = [str(text_of(e)) for e in events if e.kind == "edited"]
     assert any("20 s left" in text for text in edits)
     assert any("Halfway" in text and "15 s left" in text for text in edits)
     assert sum("All 3 done" in text for text in edits) == 4
@@ -97,7 +97,7 @@ async def test_a_whole_hands_free_routine_without_a_tap(
     assert min(gaps) >= 0.95, min(gaps)
 
     # A hold lasts its 30 s: from the hold's cue to its release cue (the cues ride the one-a-second pacing).
-    cue_times = [e.time for e in events if e.kind == "sent" and str(e.message["text"]).startswith(CUE)]
+    cue_times = [e.time for e in events if e.kind == "sent" and str(text_of(e)).startswith(CUE)]
     texts = cue_texts(events)
     for index, text in enumerate(texts):
         if "Hold" in text and index + 1 < len(texts):  # the last hold ends with the after question instead
@@ -122,7 +122,7 @@ async def test_typed_pause_and_resume_mid_hold_then_typed_stop(
         (session,) = await sessions_of(app)
         assert session.state is not None and session.state["phase"] == "paused"
         await asyncio.sleep(4.0)  # longer than the hold: nothing moves while paused
-        assert not any(f"{CUE} Release" in str(e.message.get("text")) for e in user.events)
+        assert not any(f"{CUE} Release" in text_of(e) for e in user.events)
         await user.send("pause")  # nothing counts down now
         await expect(user, "nothing counting down to pause")
         await user.send("resume please")
@@ -171,10 +171,10 @@ async def test_tapped_pause_during_get_ready_survives_a_restart_and_skip_says_so
     clock.advance(timedelta(minutes=10))
     async with bot(scaled(settings, time_scale=50.0), clock) as app2:
         await asyncio.sleep(0.5)  # nothing starts by itself after the restart: it is paused
-        assert not any("2/6" in str(e.message.get("text")) for e in user.events)
+        assert not any("2/6" in text_of(e) for e in user.events)
         await user.tap("Resume", message=paused.message_id)
         again = await expect(user, "1/6 · Get into pigeon pose", "sent")  # the step again, counted in anew
-        assert "comes by itself in 20 s" in again.message["text"]
+        assert "comes by itself in 20 s" in text_of(again)
         await expect(user, "2/6 · Lean forward and breathe", "sent")
         live = await expect(user, "Hold – rep 1/3", "sent")
         await user.tap("Skip", message=live.message_id)
@@ -219,7 +219,7 @@ async def test_sound_cues_off_and_the_tap_mode_from_settings(
         await make_user(app, chat=user, mode="hands_free")
         await user.send("/settings")
         menu = await expect(user, "Your settings")
-        assert "Stretch: hands-free (runs by itself), sound cues on" in menu.message["text"]
+        assert "Stretch: hands-free (runs by itself), sound cues on" in text_of(menu)
         await user.tap("🔕 Sound cues off")
         changed = await expect(user, "sound cues off", "edited")
         assert "🔔 Sound cues on" in view(user, changed).button_labels
@@ -237,7 +237,7 @@ async def test_sound_cues_off_and_the_tap_mode_from_settings(
         await expect(user, "Stretch: a tap per step, sound cues off", "edited")
         await ctx_of(app).routine.begin(user_id=1001, delivery_id=None, before=4, update_id=None)
         first = await expect(user, "1/6 · Get into pigeon pose", "sent")
-        assert "Tap Done when you're ready." in first.message["text"]
+        assert "Tap Done when you're ready." in text_of(first)
         await asyncio.sleep(1.0)  # 50 s scaled: a hands-free step would have moved on by now
-        steps_shown = [e for e in user.events if e.kind == "sent" and "2/6" in str(e.message.get("text"))]
+        steps_shown = [e for e in user.events if e.kind == "sent" and "2/6" in text_of(e)]
         assert len(steps_shown) == 1  # only the earlier (hands-free) routine's
