@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from bot.context import BotContext
+from bot.db.unit_of_work import UnitOfWork
 from bot.domain.routine_events import Done, Pause, Resume, Skip, Stop
 from bot.domain.routine_words import parse_routine_word
+from bot.routine.runtime import Work
 from bot.services.routine import walking
-from bot.services.routine.outcome import OutcomeKind
+from bot.services.routine.outcome import Outcome, OutcomeKind, RoutineEnv
 from bot.views import routine as views
 
 _EVENTS: dict[str, type[Pause | Resume | Skip | Stop | Done]] = {
@@ -33,7 +35,15 @@ async def consume_text(context: BotContext) -> bool:
     if walk is None:
         return False
     session_id, seq = walk
-    work = partial(walking.apply_event, user_id=user_id, session_id=session_id, event=_EVENTS[word](seq))
+    work: Work
+    if word == "pause":  # the same entry point other flows use to pause a routine
+
+        async def work(uow: UnitOfWork, env: RoutineEnv) -> Outcome:
+            paused = await walking.pause_active(uow, env, user_id=user_id)
+            return paused or Outcome(OutcomeKind.IGNORED, session_id=session_id, user_id=user_id)
+
+    else:
+        work = partial(walking.apply_event, user_id=user_id, session_id=session_id, event=_EVENTS[word](seq))
     outcome = await context.app.routine.run(user_id, work)
     if outcome.kind in (OutcomeKind.IGNORED, OutcomeKind.STALE):
         await context.reply(views.typed_word_not_now(context.app.content, word))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.db.models import RoutineSession
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain.routine_effects import Effect, Finished, Ignored, LiveUpdate, Phase, ScheduleTimer, Stale, Stopped
-from bot.domain.routine_events import AfterRating, Event, Restore, Skip, TighterSide, TimerKind
+from bot.domain.routine_events import AfterRating, Event, Pause, Restore, Skip, TighterSide, TimerKind
 from bot.domain.routine_machine import RoutineState, transition
 from bot.services.ratings import RatingSource, save_rating
 from bot.services.routine.outcome import Outcome, OutcomeKind, PendingTimer, RoutineEnv, TimerPlan
@@ -118,6 +118,18 @@ async def active_walk(uow: UnitOfWork, user_id: int) -> tuple[int, int] | None:
     if session.state.get("phase") in (Phase.NEW.value, Phase.ASK_AFTER_RATING.value, Phase.ASK_TIGHTER_SIDE.value):
         return None
     return session.id, session.seq
+
+
+async def pause_active(uow: UnitOfWork, env: RoutineEnv, *, user_id: int) -> Outcome | None:
+    """Pause whatever of the user's routine counts down now (a hold, a rest, a hands-free "get ready" or switch of
+    sides): the entry point for other flows (a pain report mid-routine) as for a typed "pause". None when no
+    routine runs or nothing counts down (nothing changed)."""
+    walk = await active_walk(uow, user_id)
+    if walk is None:
+        return None
+    session_id, seq = walk
+    outcome = await apply_event(uow, env, user_id=user_id, session_id=session_id, event=Pause(seq))
+    return outcome if outcome.kind == OutcomeKind.APPLIED else None
 
 
 async def set_live_message(uow: UnitOfWork, session_id: int, message_id: int) -> None:
