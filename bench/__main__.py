@@ -28,6 +28,7 @@ from bench.baseline_jobqueue import run_daily_fanout
 from bench.baseline_transport import run_plain_sends
 from bench.common import Row, fmt_rate, ratio, workdir
 from bench.fanout import run_fanout
+from bench.flood import run_flood
 from bench.rest import RestResult, run_rest
 from bench.taps import run_taps
 from bot.event_loop import use_fastest_event_loop
@@ -45,6 +46,9 @@ class Size:
     tap_rate: float = 300.0
     tap_seconds: float = 20.0
     saturated_taps: int = 6_000
+    flood_others: int = 20
+    flood_messages: int = 500
+    flood_seconds: float = 10.0
     rest_users: int = 100_000
     rest_repeats: int = 5
     plain_sends: int = 10_000
@@ -60,6 +64,9 @@ SMALL = Size(
     tap_users=100,
     tap_seconds=2.0,
     saturated_taps=600,
+    flood_others=5,
+    flood_messages=40,
+    flood_seconds=2.0,
     rest_users=2_000,
     rest_repeats=1,
     plain_sends=500,
@@ -155,6 +162,28 @@ async def scenario_taps(size: Size, folder: Path) -> list[Row]:
     ]
 
 
+async def scenario_flood(size: Size, folder: Path) -> list[Row]:
+    result = await run_flood(
+        folder, others=size.flood_others, messages=size.flood_messages, taps=size.flood_messages,
+        seconds=size.flood_seconds,
+    )  # fmt: skip
+    quiet = await run_flood(folder, others=size.flood_others, messages=0, taps=0, seconds=size.flood_seconds)
+    return [
+        Row(
+            f"Fairness: {size.flood_others} users' taps while one user sends {size.flood_messages} messages and "
+            f"{size.flood_messages} taps in {size.flood_seconds:.0f} s (1 msg/s per chat)",
+            f"p99 {result.p99_ms:.1f} ms (p50 {result.p50_ms:.1f}, max {result.max_ms:.0f}; "
+            f"{result.others_taps} taps; flooder's taps answered {result.flooder_taps_answered}/{result.flooder_taps})",
+            "p99 < 100 ms",
+            f"no flood: p99 {quiet.p99_ms:.1f} ms (p50 {quiet.p50_ms:.1f})",
+            ratio(result.p99_ms, quiet.p99_ms, higher_is_better=False),
+            met=result.p99_ms < 100 and not result.problems,
+            ok=not result.problems,
+            notes=result.problems,
+        )
+    ]
+
+
 async def scenario_rest(size: Size, folder: Path) -> list[Row]:
     rest: RestResult = await run_rest(folder, users=size.rest_users, repeats=size.rest_repeats)
     empty, full = RestResult.median(rest.ours_empty, "seconds"), RestResult.median(rest.ours_full, "seconds")
@@ -207,6 +236,7 @@ SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "fanout": scenario_fanout,
     "ratelimited": scenario_ratelimited,
     "taps": scenario_taps,
+    "flood": scenario_flood,
     "rest": scenario_rest,
     "sends": scenario_sends,
 }

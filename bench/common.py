@@ -123,6 +123,10 @@ def bench_settings(url: str, db_path: Path, **overrides: Any) -> Settings:
         database_url=sqlite_url(db_path),
         scheduler_tick_seconds=300,
         log_level="WARNING",
+        # The tap scenarios queue many taps per user at once to measure throughput; the per-user throttle (which
+        # would answer most of them with "slow down") is measured by tests/e2e/test_fairness.py instead.
+        update_rate_per_user=1000.0,
+        update_burst_per_user=10_000,
     )
     return base.model_copy(update=overrides)
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.backup.scheduled import ScheduledBackup
@@ -23,13 +23,16 @@ from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
+from bot.handlers.throttled import throttled_reply
 from bot.health.database_watcher import DatabaseWatcher
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.chat_rate_limiter import PerChatRetry
 from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
+from bot.telegram_io.throttle import UserThrottle
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -43,9 +46,20 @@ MENU_COMMANDS = (
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
 
 
-def _request(settings: Settings, *, pool: int, read_timeout: float, reachability: TelegramReachability) -> BaseRequest:
+def _request(
+    settings: Settings,
+    *,
+    pool: int,
+    read_timeout: float,
+    reachability: TelegramReachability,
+    screen_updates: bool = False,
+) -> BaseRequest:
     return AiohttpRequest(
-        connection_pool_size=pool, read_timeout=read_timeout, pool_timeout=10.0, reachability=reachability
+        connection_pool_size=pool,
+        read_timeout=read_timeout,
+        pool_timeout=10.0,
+        reachability=reachability,
+        screen_updates=screen_updates,
     )
 
 
@@ -62,6 +76,13 @@ def build_application(
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
     reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
+    # One user's flood cannot delay anyone else: their updates wait for their turn without a global slot, and
+    # beyond a burst and a few a second they are answered, not handled (bot.telegram_io.update_processor).
+    processor = PerUserUpdateProcessor(
+        UPDATE_CONCURRENCY,
+        around_each=recording_commits,
+        throttle=UserThrottle(settings.update_rate_per_user, settings.update_burst_per_user),
+    )
     application = (
         ApplicationBuilder()
         .token(token)
@@ -76,10 +97,13 @@ def build_application(
                 reachability=reachability,
             )
         )
-        .get_updates_request(_request(settings, pool=2, read_timeout=40.0, reachability=reachability))
-        .concurrent_updates(PerUserUpdateProcessor(UPDATE_CONCURRENCY, around_each=recording_commits))
+        # Each getUpdates batch is screened for updates PTB cannot parse (skipped one by one, the offset advances).
+        .get_updates_request(
+            _request(settings, pool=2, read_timeout=40.0, reachability=reachability, screen_updates=True)
+        )
+        .concurrent_updates(processor)
         .context_types(ContextTypes(context=BotContext))
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3))
+        .rate_limiter(PerChatRetry(max_retries=3))  # a 429 holds only its own chat
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
@@ -93,10 +117,12 @@ def build_application(
         sender=sender,
         startup=StartUp(migrate=migrate, start_components=start_components),
     )
+    ctx.reachability = reachability
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
     ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
     ctx.routine = RoutineRuntime(ctx)
     ctx.backup = ScheduledBackup(settings)
+    processor.on_throttled = throttled_reply(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application
@@ -112,7 +138,7 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
-    log.info("stretchbot is up")
+    log.debug("start-up done: database ready, components started")
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

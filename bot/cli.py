@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.config import SettingsError, load_settings
 from bot.content.errors import ContentError
 from bot.db_commands import add_db_parser, run_db_command
+from bot.failures import EXIT_BAD_SETTING
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _fail(message: str) -> int:
     print(f"stretchbot: {message}", file=sys.stderr)
-    return 2
+    return EXIT_BAD_SETTING
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("stretchbot: content problems:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_SETTING
     except KeyboardInterrupt:
         return 130
     parser.print_help()
@@ -91,15 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.db.health import EXIT_DATABASE_REFUSED
-    from bot.db.location import DatabaseRefused
+    from bot.failures import StartupFailure
     from bot.runner import run_bot
 
     try:
         return run_bot(load_settings(), webhook_url=args.webhook, listen=args.listen, port=args.port)
-    except DatabaseRefused as exc:  # one line, no traceback: it says what to fix
-        print(f"stretchbot: refusing to start: {exc}", file=sys.stderr)
-        return EXIT_DATABASE_REFUSED
+    except StartupFailure as exc:  # one line, no traceback: it says what to fix (bot.failures has the codes)
+        print(f"stretchbot: {exc} (exit code {exc.code})", file=sys.stderr)
+        return exc.code
 
 
 def use_env_file(path: Path) -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain.timezones import UnknownTimezone, resolve_zone
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/stretchbot.sqlite3"
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -58,6 +60,16 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1, le=10_000)
     backup_interval_hours: float = Field(default=24.0, gt=0, le=24 * 366)
+    # Telegram away at start: `stretchbot run` tries again with backoff for this long, then exits with code 4.
+    startup_retry_seconds: float = Field(default=300.0, ge=0, le=86400)
+    # After SIGTERM the bot stops within this (answering what it holds, giving back claimed reminders), else hard.
+    stop_timeout_seconds: float = Field(default=9.0, gt=0, le=600)
+    # The largest webhook request body taken (Telegram's updates are a few KB); larger ones get 413 unread.
+    webhook_max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    # A user's updates beyond this many a second (after a burst of UPDATE_BURST) are not handled: one "slow down"
+    # note, taps still answered.
+    update_rate_per_user: float = Field(default=2.0, gt=0, le=1000)
+    update_burst_per_user: int = Field(default=8, ge=1, le=10_000)
 
     @field_validator("telegram_api_url")
     @classmethod
@@ -65,14 +77,21 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://, e.g. https://api.telegram.org")
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        except ValueError:
+            raise ValueError("is not a valid URL, e.g. https://api.telegram.org") from None
+        if not parts.hostname or any(c.isspace() for c in value) or parts.query or parts.fragment:
+            raise ValueError("is not a valid URL (a host, no spaces, no ?query), e.g. https://api.telegram.org")
         return value
 
     @field_validator("default_timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
         try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+            resolve_zone(value)
+        except UnknownTimezone as exc:
             raise ValueError("must be an IANA timezone name such as Europe/Berlin") from exc
         return value
 

@@ -19,6 +19,7 @@ from bot.content.loader import Content
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock
 from bot.services.user_scope import UserScope, load_scope
+from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import ReplyTarget, Sender
 from bot.ui.message import OutgoingMessage, Reply
 
@@ -58,6 +59,7 @@ class AppContext:
     sender: Sender
     startup: StartUp = field(default_factory=StartUp)
     # Set by `build_application` right after this context is made (they take it as their environment).
+    reachability: TelegramReachability = field(init=False)
     watcher: DatabaseWatcher = field(init=False)
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)

@@ -1,8 +1,8 @@
 """The application's whole life inside a running event loop: start-up, taking updates, serving, shut-down.
 
-`Application.run_polling()` and `run_webhook()` own the event loop. Where the loop is already running (the webhook
-server of `stretchbot run --webhook`, the preview, the tests, the benchmarks), `running_application` does the same
-steps in the same order, and undoes them in reverse however the body ends.
+`Application.run_polling()` and `run_webhook()` own the event loop. `stretchbot run` (polling and webhook: the
+runner reaches Telegram first, then starts), the preview, the tests and the benchmarks run inside their own loop, and
+`running_application` does the same steps in the same order, and undoes them in reverse however the body ends.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Logging: one format, the level from settings, and the guarantees that secrets and health data stay out.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token: those loggers are raised to WARNING.
-A filter on the root handler also replaces anything that looks like a bot token, as a second line of defence.
+A filter on the root handler redacts the token and the webhook secret from every record, traceback text included
+(`bot.redaction`), and `stretchbot run` redacts stdout and stderr as a whole. python-telegram-bot's own dumps that
+would repeat what the bot says better (`PtbNoise`) are dropped.
 Handlers never log rating values or message texts. Failures are logged with `log_failure`: the exception types
 and where they happened (the stack), never their messages, which can quote user data (a database error quotes
 its statement's parameters, e.g. a rating value).
@@ -10,10 +12,13 @@ its statement's parameters, e.g. a rating value).
 from __future__ import annotations
 
 import logging
-import re
 import traceback
+import warnings
 
-_TOKEN_RE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")
+from telegram.error import InvalidToken
+
+from bot.redaction import RedactSecrets, register_secrets
+
 # httpx/httpcore log URLs (with the token); python-telegram-bot logs request parameters and updates (message texts,
 # ratings) at DEBUG. None of them may log below these levels, whatever LOG_LEVEL says.
 _QUIET_LOGGERS = {
@@ -56,24 +61,40 @@ def log_failure(logger: logging.Logger, message: str, exc: BaseException, *args:
     logger.error(message + ": %s\n%s", *args, type(exc).__name__, describe_failure(exc))
 
 
-class RedactTokens(logging.Filter):
-    """Replace anything shaped like a Telegram bot token in a log record."""
+RedactTokens = RedactSecrets  # the name the preview uses
 
+
+# python-telegram-bot's records the bot replaces with one line of its own (no raw data, no traceback):
+# a batch it cannot parse (skipped update by update: bot.telegram_io.update_screening; the record quotes the batch),
+# the revoked token (the runner's line and exit code 3).
+_PTB_NOISE = ("Error while parsing updates", "Something went wrong processing the data received from Telegram")
+
+
+class PtbNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if _TOKEN_RE.search(message):
-            record.msg = _TOKEN_RE.sub("<token>", message)
-            record.args = None
-        return True
+        if record.exc_info and isinstance(record.exc_info[1], InvalidToken):
+            return False  # PTB's tracebacks of a revoked token (the polling task's, its clean-up's): said once
+        if not record.name.startswith("telegram"):
+            return True
+        message = str(record.msg)
+        if message.startswith(_PTB_NOISE):
+            return False
+        return not ("Invalid token" in message and "Aborting retry loop" in message)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> None:
+    """The root handler (stderr), the level, the quiet loggers; `secrets` are redacted from then on."""
+    register_secrets(*secrets)
+    logging.captureWarnings(True)  # warnings go through the handler's filters too
+    # PTB's own RetryAfter constructor reads its deprecated `retry_after`: a warning on every 429, nothing to act on.
+    warnings.filterwarnings("ignore", message=".*attribute `retry_after` will be of type", category=DeprecationWarning)
     root = logging.getLogger()
     root.setLevel(level)
     if not any(getattr(h, "_stretchbot", False) for h in root.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler.addFilter(RedactTokens())
+        handler.addFilter(PtbNoise())
+        handler.addFilter(RedactSecrets())
         handler._stretchbot = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     for name, floor in _QUIET_LOGGERS.items():

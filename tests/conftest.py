@@ -156,6 +156,10 @@ def settings(standin: BotApiStandIn, database_url: str) -> Settings:
         # (tests/e2e/test_scheduler_tick.py proves the scheduled tick itself).
         scheduler_tick_seconds=300.0,
         scheduler_first_tick_seconds=3600.0,
+        # Property tests type hundreds of inputs as one user, faster than a person can: the per-user throttle
+        # (proven in tests/e2e/test_fairness.py and tests/unit/test_throttle.py) stays out of their way.
+        update_rate_per_user=1000.0,
+        update_burst_per_user=10_000,
     )
 
 

@@ -22,14 +22,13 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from bot.db.errors import DatabaseUnavailable, classify
+from bot.failures import EXIT_DATABASE_LOST, EXIT_DATABASE_REFUSED  # the exit codes' one table
 from bot.logging_setup import describe_failure
 from bot.outage_report import OutageReport
 
 log = logging.getLogger("bot.db")
 
-# Exit codes of `stretchbot run` (docs/deployment.md): 2 is a setting; these two are the database.
-EXIT_DATABASE_REFUSED = 3  # at start: the database looks wrong (another one is in its directory) or cannot be written
-EXIT_DATABASE_LOST = 4  # while running: the database file was deleted or replaced, or turned read-only
+__all__ = ["EXIT_DATABASE_LOST", "EXIT_DATABASE_REFUSED", "DatabaseHealth", "HealthSnapshot"]
 
 State = Literal["ok", "unavailable", "lost"]
 

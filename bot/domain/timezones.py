@@ -15,8 +15,9 @@ names may be typed as spaces):
 3. Big cities (`CITY_ZONES`: about 180 names and nicknames, worldwide), including those whose IANA name is
    another city (``Munich`` -> Europe/Berlin, ``Bangalore`` -> Asia/Kolkata) and nicknames (``NYC``,
    ``LA``).
-4. IANA names: ``Europe/Berlin``, ``europe/berlin``, ``america/new york``, ``US/Eastern``. The POSIX-style
-   ``Etc/GMT±N`` names are not offered (their sign is inverted, which misleads more than it helps).
+4. IANA names of places: ``Europe/Berlin``, ``europe/berlin``, ``america/new york``, ``US/Eastern``. Names
+   without a location are not (`is_located_zone`): ``localtime`` (the server's own zone), ``Factory``, the POSIX
+   ``Etc/GMT±N`` (their sign is inverted, which misleads more than it helps), ``EST5EDT`` and the like.
 5. The city part of any IANA name, when it names exactly one zone: ``berlin``, ``kolkata``, ``lord howe``.
 
 `resolve_zone` turns a stored name (an IANA name, or one of the ``UTC±HH:MM`` names above) into a `tzinfo`.
@@ -277,6 +278,24 @@ _OFFSET = re.compile(r"(?:utc|gmt)?\s*(?P<sign>[+-])\s*(?P<h>\d{1,2})(?:\s*[:.h]
 _ZERO_OFFSET_WORDS = frozenset({"utc", "gmt", "z", "zulu", "utc0", "gmt0"})
 _FIXED_NAME = re.compile(r"UTC(?P<sign>[+-])(?P<h>\d{2}):(?P<m>\d{2})")
 _ETC_GMT = re.compile(r"Etc/GMT[+-]\d+")
+# IANA's names for places that are not Area/City: backward-compatible links to a located zone (Japan -> Asia/Tokyo).
+_PLACE_LINKS = frozenset(
+    {
+        "Cuba", "Egypt", "Eire", "GB", "GB-Eire", "Hongkong", "Iceland", "Iran", "Israel", "Jamaica", "Japan",
+        "Kwajalein", "Libya", "NZ", "NZ-CHAT", "Navajo", "PRC", "Poland", "Portugal", "ROC", "ROK", "Singapore",
+        "Turkey", "W-SU",
+    }
+)  # fmt: skip
+
+
+def is_located_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone of a place (Europe/Berlin, US/Eastern, Japan), not one of the names without a
+    location: ``localtime`` (the host's own zone: it would follow the server), ``Factory``, ``posixrules``, the
+    ``Etc/`` zones, the POSIX-rule zones (``EST5EDT``, ``CET``, ``MST``...), ``posix/`` and ``right/`` copies."""
+    if name in _PLACE_LINKS:
+        return True
+    area, slash, _city = name.partition("/")
+    return bool(slash) and area not in {"Etc", "posix", "right", "SystemV"}
 
 
 def _fold(text: str) -> str:
@@ -295,7 +314,7 @@ def _fold_path(text: str) -> str:
 @cache
 def _iana_index() -> tuple[dict[str, str], dict[str, str]]:
     """(folded full name -> name, folded last component -> name for components naming exactly one zone)."""
-    names = sorted(name for name in available_timezones() if not _ETC_GMT.fullmatch(name))
+    names = sorted(name for name in available_timezones() if is_located_zone(name))
     full = {_fold_path(name): name for name in names}
     by_city: dict[str, set[str]] = {}
     for name in names:
@@ -373,8 +392,8 @@ def resolve_zone(name: str) -> tzinfo:
         if minutes >= 60 or not _MIN_OFFSET <= offset <= _MAX_OFFSET:
             raise UnknownTimezone(name)
         return timezone(offset, fixed_offset_name(offset))
-    if name not in available_timezones_cached():
-        raise UnknownTimezone(name)
+    if name not in available_timezones_cached() or not is_located_zone(name):
+        raise UnknownTimezone(name)  # `localtime` and `Factory` too: they name no place
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:

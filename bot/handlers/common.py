@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.error import NetworkError, TimedOut
+from telegram.error import InvalidToken, NetworkError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -30,6 +30,9 @@ from bot.views import common as views
 
 log = logging.getLogger(__name__)
 
+# Every kind of edit Telegram sends (edited_message, edited_channel_post, edited_business_message...).
+EDIT_KINDS = tuple(kind for kind in Update.ALL_TYPES if kind.startswith("edited_"))
+
 
 async def guard_private_chats(update: Update, context: BotContext) -> None:
     """Stretchbot is personal: updates from groups and channels stop here (a command gets a one-line answer).
@@ -37,7 +40,7 @@ async def guard_private_chats(update: Update, context: BotContext) -> None:
     Edits of earlier messages stop here too, everywhere: what was stored stays as confirmed, and an old message
     edited into "/delete" or "/stop" does not run it (python-telegram-bot's CommandHandler would).
     """
-    if update.edited_message is not None or update.edited_channel_post is not None:
+    if any(getattr(update, kind, None) is not None for kind in EDIT_KINDS):
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
@@ -114,6 +117,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, RecipientBlocked):
         await _mark_blocked(app, error.chat_id)
         return
+    if isinstance(error, InvalidToken):
+        return  # the token was revoked: the runner says so in one line and stops the bot (exit code 3)
     if update is None and isinstance(error, NetworkError | TimedOut):
         return  # polling failed: Telegram is away, and its outage is logged once a minute (TelegramReachability)
     kind = type(update).__name__ if update is not None else "job"

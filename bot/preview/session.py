@@ -138,6 +138,9 @@ class PreviewSession:
                 time_scale=self.options.speed,
                 content_dir=self.options.content_dir,
                 backup_dir=None,  # a BACKUP_DIR in .env is for the real bot, not for the preview's database
+                # One person, and a script plays their inputs faster than anyone types: no per-user throttle.
+                update_rate_per_user=1000.0,
+                update_burst_per_user=10_000,
             )
             from bot.app import build_application
 

@@ -106,12 +106,26 @@ def add_control_routes(app: web.Application, standin: BotApiStandIn) -> None:
             return _bad("chat_id is required")
         return web.json_response({"ok": True, "result": standin.bot_messages(int(chat_id))})
 
+    async def queries(request: web.Request) -> web.Response:
+        """Every button tap: who, and how long its answerCallbackQuery took (null while unanswered)."""
+        result = [
+            {
+                "id": q.query_id,
+                "user_id": q.user_id,
+                "latency": None if q.answered_at is None else q.answered_at - q.tapped_at,
+                "text": (q.answer or {}).get("text"),
+            }
+            for q in standin.state.callback_queries.values()
+        ]
+        return web.json_response({"ok": True, "result": result})
+
     async def pending_updates(request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "result": list(standin.state.updates)})
 
     app.router.add_post("/_control/updates", inject_update)
     app.router.add_get("/_control/updates", pending_updates)
     app.router.add_get("/_control/stats", stats)
+    app.router.add_get("/_control/queries", queries)
     app.router.add_post("/_control/reset", reset)
     app.router.add_post("/_control/faults", faults)
     app.router.add_post("/_control/blocked", blocked)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["retry_after", "server_error", "timeout", "blocked"]
-FAULT_KINDS: tuple[FaultKind, ...] = ("retry_after", "server_error", "timeout", "blocked")
+FaultKind = Literal["retry_after", "server_error", "timeout", "blocked", "unauthorized"]
+FAULT_KINDS: tuple[FaultKind, ...] = ("retry_after", "server_error", "timeout", "blocked", "unauthorized")
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Fault:
     - server_error: 502 "Bad Gateway"
     - timeout: hold the response `delay` seconds; with `apply=True` the call takes effect first
     - blocked: 403 "Forbidden: bot was blocked by the user"
+    - unauthorized: 401 "Unauthorized" (the token revoked with @BotFather while the bot runs)
     """
 
     kind: FaultKind

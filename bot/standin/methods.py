@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -50,6 +51,7 @@ async def get_updates(state: StandInState, params: Params) -> list[dict[str, Any
         state.updates[:] = state.updates[offset:]
     state.poll_generation += 1
     generation = state.poll_generation
+    state.changed()  # a long poll in progress ends at once with 409, as Telegram's does
 
     def probe() -> list[dict[str, Any]] | None:
         if state.poll_generation != generation:
@@ -101,6 +103,7 @@ def answer_callback_query(state: StandInState, params: Params) -> bool:
     if query is None or query.answered:
         raise bad_request(errors.QUERY_TOO_OLD)
     query.answered = True
+    query.answered_at = time.monotonic()
     query.answer = {
         "callback_query_id": query_id,
         "text": params.str_or_none("text"),

@@ -104,6 +104,11 @@ class RemoteStandIn:
         result: list[dict[str, Any]] = await self._request("GET", "messages", params={"chat_id": str(chat_id)})
         return result
 
+    async def queries(self) -> list[dict[str, Any]]:
+        """Every tap: `id`, `user_id`, `latency` of its answer in seconds (None while unanswered), the toast `text`."""
+        result: list[dict[str, Any]] = await self._request("GET", "queries")
+        return result
+
     async def pending_updates(self) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = await self._request("GET", "updates")
         return result

@@ -215,6 +215,8 @@ class BotApiStandIn:
             raise ApiError(502, errors.BAD_GATEWAY)
         if fault.kind == "blocked":
             raise ApiError(403, errors.BLOCKED)
+        if fault.kind == "unauthorized":
+            raise ApiError(401, errors.UNAUTHORIZED)
         outcome: Any = None
         failure: ApiError | None = None
         if fault.apply:

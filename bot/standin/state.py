@@ -91,6 +91,8 @@ class CallbackQueryState:
     data: str
     answered: bool = False
     answer: dict[str, Any] | None = None
+    tapped_at: float = field(default_factory=time.monotonic)  # for the latency of its answer
+    answered_at: float | None = None
 
 
 @dataclass

@@ -6,6 +6,9 @@ connect -> `sock_connect`, read -> `sock_read`, pool -> waiting for one of `conn
 (TimedOut "Pool timeout" if none frees up). aiohttp has no per-write timeout, so `write_timeout` (or
 `media_write_timeout` for uploads) only enters a whole-request bound of connect + write + read seconds.
 
+The `getUpdates` request screens each batch for updates PTB cannot parse (`update_screening`), and a 401 (the
+token revoked while the bot runs) is reported to the `TelegramReachability`.
+
 Every request's outcome (an answer, or no answer: a failed connection, a time-out, a 5xx) is reported to a
 `TelegramReachability`, if one is given: the one place that sees them all.
 """
@@ -24,6 +27,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.telegram_io.reachability import TelegramReachability
+from bot.telegram_io.update_screening import screen_batch
 
 _POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: All connections in the connection pool are occupied. Request was *not* sent to "
@@ -44,6 +48,17 @@ def _timeout(total: float | None, connect: float | None, read: float | None) -> 
     return aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
 
 
+def _safe_detail(err: aiohttp.ClientError) -> str:
+    """What went wrong, without the request's URL (which holds the bot token): the OS error of a failed
+    connection ("Connection refused", "Name or service not known"), else nothing more than the type."""
+    os_error = getattr(err, "os_error", None)
+    if isinstance(os_error, OSError) and os_error.strerror:
+        return os_error.strerror
+    if isinstance(err, aiohttp.ClientResponseError):
+        return f"HTTP {err.status}"
+    return "no detail (it would quote the URL)"
+
+
 class AiohttpRequest(BaseRequest):
     """Drop-in alternative to `HTTPXRequest`: `Bot(token, request=AiohttpRequest(), ...)`.
 
@@ -62,6 +77,7 @@ class AiohttpRequest(BaseRequest):
         proxy: str | None = None,
         trust_env: bool = False,
         reachability: TelegramReachability | None = None,
+        screen_updates: bool = False,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError("connection_pool_size must be >= 1")
@@ -74,6 +90,7 @@ class AiohttpRequest(BaseRequest):
         self._proxy = proxy
         self._trust_env = trust_env
         self._reachability = reachability
+        self._screen_updates = screen_updates
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -157,9 +174,13 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from err
         except aiohttp.ClientError as err:
             self._report_failure(err.__class__.__name__)
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {_safe_detail(err)}") from err
         finally:
             slots.release()
+        if status == 401 and self._reachability is not None:
+            self._reachability.token_rejected()  # revoked while the bot runs: the runner stops it (exit code 3)
+        if self._screen_updates and status == 200 and url.endswith("/getUpdates"):
+            payload = screen_batch(payload)
         if self._reachability is not None:
             if status >= 500:
                 self._reachability.failed(f"HTTP {status}")

@@ -27,6 +27,10 @@ class TelegramReachability:
         self._in_a_row = 0
         self._first_failure = 0.0
         self.failed_requests = 0
+        self.rejected = False
+        # Off while the runner reaches Telegram at start: it says so itself, one line an attempt.
+        self.reporting = True
+        self._rejection_listeners: list[Callable[[], None]] = []
         self.report = OutageReport(
             log,
             "The Telegram Bot API",
@@ -38,6 +42,16 @@ class TelegramReachability:
     def reachable(self) -> bool:
         return not self.report.ongoing
 
+    def on_token_rejected(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (once) when Telegram answers 401: the token was revoked (the runner stops the bot)."""
+        self._rejection_listeners.append(listener)
+
+    def token_rejected(self) -> None:
+        if not self.rejected:
+            self.rejected = True
+            for listener in self._rejection_listeners:
+                listener()
+
     def succeeded(self) -> None:
         self._in_a_row = 0
         self.report.recovered()
@@ -48,5 +62,5 @@ class TelegramReachability:
         if self._in_a_row == 0:
             self._first_failure = self._clock()
         self._in_a_row += 1
-        if self.report.ongoing or self._in_a_row >= DOWN_AFTER:
+        if self.reporting and (self.report.ongoing or self._in_a_row >= DOWN_AFTER):
             self.report.failed(kind, since=self._first_failure)

@@ -199,8 +199,8 @@ class Sender:
 
         The same Bot API request `send` makes (HTML, no link preview), through the bot's request and PTB's error
         mapping, but built as plain JSON and without turning the reply into PTB objects: only the message id is
-        needed, and 10,000 reminders at once spend most of their time there otherwise. It goes past PTB's
-        AIORateLimiter, straight to the bot's request: a 429 must reach the caller at once, so that its pacer holds
+        needed, and 10,000 reminders at once spend most of their time there otherwise. It goes past the rate
+        limiter (`PerChatRetry`), straight to the bot's request: a 429 must reach the caller at once, so its pacer holds
         every sender (the limiter would retry this one request by itself and, when its wait ends, let every request
         queued behind it go at once: a burst that draws the next 429). A 5xx or a failed connection is tried again
         at once, as every send is (`retrying`); each attempt is paced on its own, since the server counts every

@@ -14,6 +14,15 @@ def stale_button(content: Content) -> Reply:
     return Reply(toast=content.texts.render("common.stale_button"))
 
 
+def slow_down(content: Content, *, note: bool, tapped: bool) -> Reply:
+    """A user's update the bot did not handle (they send faster than it handles one user's updates): a tap is
+    answered with the note as a toast, a message gets it as a message when `note` (once per episode)."""
+    if not note:
+        return Reply()
+    text = content.texts.render("common.slow_down")
+    return Reply(toast=text) if tapped else Reply(messages=(OutgoingMessage(text),))
+
+
 def not_started(content: Content) -> Reply:
     """The user has not set up the bot yet (a tap on an old button is answered too)."""
     text = content.texts.render("common.not_started")

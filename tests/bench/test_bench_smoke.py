@@ -48,3 +48,12 @@ def test_the_table_prints(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.startswith("| scenario | figure | target | usual approach (same run) | ratio | met? |")
     assert "Plain sends through PTB" in out
+
+
+async def test_flood_answers_every_tap(tmp_path: Path) -> None:
+    from bench.flood import run_flood
+
+    result = await run_flood(tmp_path, others=3, messages=20, taps=20, seconds=1.0)
+    assert result.problems == []
+    assert result.flooder_taps_answered == result.flooder_taps == 20
+    assert result.others_taps >= 3

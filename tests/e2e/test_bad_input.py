@@ -316,3 +316,25 @@ async def test_an_old_message_edited_into_a_command_does_not_run_it(
     await settle(app, standin)
     assert alice.events[alice._cursor :] == []
     assert await snapshot(app) == before
+
+
+@pytest.mark.parametrize("kind", ["edited_business_message", "edited_message", "edited_channel_post"])
+async def test_an_edit_of_any_kind_into_a_command_does_not_run_it(
+    app: AnyApp, standin: BotApiStandIn, world: World, kind: str
+) -> None:
+    alice = world.alice
+    own = next(m for m in reversed(list(alice.chat.messages.values())) if not m.from_bot)
+    before = await snapshot(app)
+    alice.skip_to_end()
+    edited = {
+        **own.json,
+        "text": "/delete",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 7}],
+        "edit_date": int(standin.state.now()),
+    }
+    if kind == "edited_business_message":
+        edited["business_connection_id"] = "conn-1"
+    standin.state.enqueue_raw_update({kind: edited})
+    await settle(app, standin)
+    assert alice.events[alice._cursor :] == [], "the edit was answered"
+    assert await snapshot(app) == before

@@ -181,7 +181,7 @@ async def test_a_database_turned_read_only_stops_the_bot_and_it_starts_only_once
         assert "refusing to start" in refusal and "SQLITE_READONLY" in refusal
         assert "stretchbot is up" not in refusal
         # It names the files to fix: SQLite made the -shm it created meanwhile read-only like the database.
-        unwritable = refusal.split("not writable for this process: ")[1].split(".\n")[0].split(", ")
+        unwritable = refusal.split("not writable for this process: ")[1].split(". (exit code")[0].split(", ")
         assert str(database) in unwritable
         for name in unwritable:
             Path(name).chmod(0o644)  # noqa: ASYNC240

@@ -208,3 +208,17 @@ async def test_old_and_forged_buttons_change_nothing(user: ChatUser, app: Any) -
         assert answer.text is not None and "earlier step" in answer.text
     _, slots = await stored(app, 1001)
     assert slots[0].local_time == time(7, 0)
+
+
+@pytest.mark.parametrize("typed", ["localtime", "Factory", "EST5EDT"])
+async def test_zone_names_without_a_place_are_not_taken(user: ChatUser, app: Any, typed: str) -> None:
+    """`localtime` would follow the server's own clock; `Factory` and `EST5EDT` are no place anyone lives."""
+    await user.send("/start")
+    await texts_until(user, "What time")
+    await user.tap("08:00")
+    await texts_until(user, "Which timezone")
+    await user.send(typed)
+    reply = await user.next_message()
+    assert f"don't know the timezone “{typed}”" in (reply.text or "")
+    db_user, _ = await stored(app, 1001)
+    assert db_user is not None and db_user.timezone is None

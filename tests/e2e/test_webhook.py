@@ -90,3 +90,36 @@ def test_secret_comes_from_settings_or_is_generated() -> None:
     assert all(len(s) >= 32 and s.replace("-", "").replace("_", "").isalnum() for s in generated)
     assert url_path_of("https://bot.example.com/telegram/hook") == "telegram/hook"
     assert url_path_of("https://bot.example.com") == ""
+
+
+async def post_raw(url: str, body: bytes, headers: dict[str, str]) -> int:
+    async with aiohttp.ClientSession() as session, session.post(url, data=body, headers=headers) as response:
+        return response.status
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"[1,2,3]", b'{"update_id": 1, "message": ', b"\xff\xfe{}", b'"just a string"', b""],
+    ids=["array", "malformed", "not-utf8", "string", "empty"],
+)
+async def test_bodies_that_are_not_a_json_object_get_400_and_log_nothing_of_them(
+    webhook: str, standin: BotApiStandIn, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert await post_raw(webhook, body, {HEADER: SECRET, "Content-Type": "application/json"}) == 400
+    assert not [r for r in caplog.records if r.levelname in {"ERROR", "CRITICAL"}]
+    assert "[1,2,3]" not in caplog.text
+
+
+async def test_a_poison_update_is_answered_200_skipped_and_the_next_one_served(
+    webhook: str, standin: BotApiStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    private = "my back is a 7 today"
+    poison = {"update_id": 77, "poll": {"id": "5", "question": private, "options": []}}
+    assert await post(webhook, poison, {HEADER: SECRET}) == 200, "Telegram must not send it again"
+    user = ChatUser(standin, 1001, "Alex")
+    await user.send("/start")
+    assert await post(webhook, take_update(standin), {HEADER: SECRET}) == 200
+    await read_until(user, "What time")
+    [skipped] = [r.getMessage() for r in caplog.records if "Skipped update" in r.getMessage()]
+    assert "77" in skipped and "(poll)" in skipped and "TypeError" in skipped
+    assert private not in caplog.text

@@ -124,15 +124,16 @@ class BotProcess:
         self.process: asyncio.subprocess.Process | None = None
         self.starts = 0
 
-    async def launch(self) -> int:
-        """Start the bot without waiting for it; the log offset where this run's lines begin."""
+    async def launch(self, *args: str) -> int:
+        """Start the bot (`stretchbot run ARGS`) without waiting for it; the log offset where this run's lines
+        begin."""
         assert self.process is None or self.process.returncode is not None, "already running"
         self.starts += 1
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log:
             log.write(f"----- start {self.starts}\n".encode())
             log.flush()
-            command = [*self.wrapper, sys.executable, "-m", "bot", "run"]
+            command = [*self.wrapper, sys.executable, "-m", "bot", "run", *args]
             self.process = await asyncio.create_subprocess_exec(
                 *command, stdout=log, stderr=log, cwd=self.workdir, env=self.env
             )

@@ -5,12 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.config import SettingsError, load_settings
 from bot.domain.timezones import (
     ABBREVIATION_ZONES,
     CITY_ZONES,
     TimezoneMatch,
     UnknownTimezone,
     fixed_offset_name,
+    is_located_zone,
     parse_timezone,
     resolve_zone,
 )
@@ -169,6 +171,9 @@ def test_every_iana_name_is_understood() -> None:
             if zone not in ("Etc/GMT+0", "Etc/GMT-0"):
                 assert match is None, zone
             continue
+        if not is_located_zone(zone):  # localtime, Factory, EST5EDT...: never stored as such
+            assert match is None or match.name != zone or match.is_fixed_offset, zone
+            continue
         assert match is not None, zone
         if zone.casefold() in ABBREVIATION_ZONES:
             continue
@@ -195,3 +200,21 @@ def test_never_raises(text: str) -> None:
     match = parse_timezone(text)
     if match is not None:
         resolve_zone(match.name)
+
+
+@pytest.mark.parametrize(
+    "name", ["localtime", "Factory", "posixrules", "EST5EDT", "Etc/GMT+3", "Etc/UTC", "MST", "Universal"]
+)
+def test_zone_names_without_a_location_are_refused_typed_stored_or_configured(name: str) -> None:
+    assert parse_timezone(name) is None or parse_timezone(name).name != name  # type: ignore[union-attr]
+    with pytest.raises(UnknownTimezone):
+        resolve_zone(name)
+    with pytest.raises(SettingsError):
+        load_settings(default_timezone=name)
+
+
+@pytest.mark.parametrize("name", ["Europe/Berlin", "US/Eastern", "Japan", "America/Argentina/Buenos_Aires"])
+def test_zones_of_places_are_accepted(name: str) -> None:
+    assert is_located_zone(name)
+    resolve_zone(name)
+    assert load_settings(default_timezone=name).default_timezone == name

@@ -29,6 +29,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "common.unsupported_message": (),
     "common.not_started": (),
     "common.too_long": (),
+    "common.slow_down": (),  # a user sends faster than the bot handles one user's updates
     # Describing when the next reminder comes.
     "when.today": ("time",),
     "when.tomorrow": ("time",),
