@@ -23,8 +23,12 @@ from bot.db.startup import prepare_database
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock, SystemClock
 from bot.handlers import register_handlers
-from bot.handlers.throttled import throttled_reply
+from bot.handlers.throttled import reports_pain, throttled_reply
 from bot.health.database_watcher import DatabaseWatcher
+from bot.health.errors import ErrorReporter
+from bot.health.http import HealthEndpoints, Readiness
+from bot.health.metrics import Metrics
+from bot.health.server import HealthServer
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
@@ -52,6 +56,7 @@ def _request(
     pool: int,
     read_timeout: float,
     reachability: TelegramReachability,
+    metrics: Metrics,
     screen_updates: bool = False,
 ) -> BaseRequest:
     return AiohttpRequest(
@@ -59,6 +64,7 @@ def _request(
         read_timeout=read_timeout,
         pool_timeout=10.0,
         reachability=reachability,
+        observer=metrics,
         screen_updates=screen_updates,
     )
 
@@ -76,12 +82,14 @@ def build_application(
     content = content if content is not None else load_content(settings.content_dir)
     api = settings.telegram_api_url
     reachability = TelegramReachability()  # every Bot API request reports to it (bot.telegram_io.reachability)
+    metrics = Metrics()  # this application's own registry (bot.health.metrics)
     # One user's flood cannot delay anyone else: their updates wait for their turn without a global slot, and
     # beyond a burst and a few a second they are answered, not handled (bot.telegram_io.update_processor).
     processor = PerUserUpdateProcessor(
         UPDATE_CONCURRENCY,
         around_each=recording_commits,
         throttle=UserThrottle(settings.update_rate_per_user, settings.update_burst_per_user),
+        on_handled=metrics.update_handled,
     )
     application = (
         ApplicationBuilder()
@@ -95,11 +103,14 @@ def build_application(
                 pool=UPDATE_CONCURRENCY + settings.send_concurrency,
                 read_timeout=10.0,
                 reachability=reachability,
+                metrics=metrics,
             )
         )
         # Each getUpdates batch is screened for updates PTB cannot parse (skipped one by one, the offset advances).
         .get_updates_request(
-            _request(settings, pool=2, read_timeout=40.0, reachability=reachability, screen_updates=True)
+            _request(
+                settings, pool=2, read_timeout=40.0, reachability=reachability, metrics=metrics, screen_updates=True
+            )
         )
         .concurrent_updates(processor)
         .context_types(ContextTypes(context=BotContext))
@@ -118,11 +129,19 @@ def build_application(
         startup=StartUp(migrate=migrate, start_components=start_components),
     )
     ctx.reachability = reachability
+    ctx.metrics = metrics
+    ctx.errors = ErrorReporter(metrics, sender, content, settings)
     ctx.watcher = DatabaseWatcher(ctx.db, settings.database_check_seconds)
-    ctx.dispatcher = ReminderDispatcher(ctx, ReminderSender(content, sender, settings.default_timezone), reachability)
-    ctx.routine = RoutineRuntime(ctx)
+    ctx.dispatcher = ReminderDispatcher(
+        ctx, ReminderSender(content, sender, settings.default_timezone), reachability, observer=metrics
+    )
+    ctx.routine = RoutineRuntime(ctx, observer=metrics)
     ctx.backup = ScheduledBackup(settings)
+    ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
+    if settings.health_port is not None:
+        ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)
     processor.on_throttled = throttled_reply(ctx)
+    processor.exempt = reports_pain(ctx)
     application.bot_data[APP_KEY] = ctx
     register_handlers(application)
     return application
@@ -139,6 +158,16 @@ async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> 
         for component in ctx.components:
             await component.start(application)
     log.debug("start-up done: database ready, components started")
+
+
+def startup_summary(application: Application[Any, Any, Any, Any, Any, Any], mode: str) -> str:
+    """What runs, for the "stretchbot is up" line: the bot's @username, the mode, the database (no credentials), the
+    content."""
+    ctx = app_context_of(application)
+    routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in ctx.content.routines.values())
+    database = f"{'SQLite' if ctx.db.is_sqlite else 'PostgreSQL'} {ctx.db.health.description}"
+    texts = len(ctx.content.texts.keys())
+    return f"@{application.bot.username}, {mode}, database {database}, content: {texts} texts, routines: {routines}"
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -7,7 +7,7 @@ how to fix it; the CLI prints that one line and exits with code 2.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -60,6 +60,18 @@ class Settings(BaseSettings):
     backup_dir: Path | None = None
     backup_keep: int = Field(default=7, ge=1, le=10_000)
     backup_interval_hours: float = Field(default=24.0, gt=0, le=24 * 366)
+    # /healthz, /readyz and /metrics (bot.health): in polling mode a small server on HEALTH_LISTEN:HEALTH_PORT,
+    # off while HEALTH_PORT is empty; in webhook mode on the webhook's own port as well.
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    health_listen: str = "127.0.0.1"
+    # "plain" (one line per record, for people) or "json" (one JSON object per line, for log shippers).
+    log_format: Literal["plain", "json"] = "plain"
+    # Unhandled errors (types and places, never user content) to this Telegram chat, at most one message per
+    # OPERATOR_ALERT_MINUTES (the ones in between are counted into the next). Off while empty.
+    operator_chat_id: int | None = None
+    operator_alert_minutes: float = Field(default=10.0, gt=0, le=24 * 60)
+    # Unhandled errors to Sentry (needs `pip install .[sentry]`); personal data and user content stripped.
+    sentry_dsn: SecretStr | None = None
     # Telegram away at start: `stretchbot run` tries again with backoff for this long, then exits with code 4.
     startup_retry_seconds: float = Field(default=300.0, ge=0, le=86400)
     # After SIGTERM the bot stops within this (answering what it holds, giving back claimed reminders), else hard.
@@ -100,6 +112,22 @@ class Settings(BaseSettings):
     def _backup_dir(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None  # BACKUP_DIR= (empty) means off, not the working directory
+        return value
+
+    @field_validator("health_port", "operator_chat_id", "sentry_dsn", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None  # HEALTH_PORT= (empty) means off
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _log_format(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().lower() or "plain"
+            if value not in ("plain", "json"):
+                raise ValueError("must be plain or json")
         return value
 
     @field_validator("admin_user_ids", mode="before")

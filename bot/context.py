@@ -26,6 +26,10 @@ from bot.ui.message import OutgoingMessage, Reply
 if TYPE_CHECKING:
     from bot.backup.scheduled import ScheduledBackup
     from bot.health.database_watcher import DatabaseWatcher
+    from bot.health.errors import ErrorReporter
+    from bot.health.http import HealthEndpoints
+    from bot.health.metrics import Metrics
+    from bot.health.server import HealthServer
     from bot.reminders.dispatcher import ReminderDispatcher
     from bot.routine.runtime import RoutineRuntime
 
@@ -64,11 +68,16 @@ class AppContext:
     dispatcher: ReminderDispatcher = field(init=False)
     routine: RoutineRuntime = field(init=False)
     backup: ScheduledBackup = field(init=False)
+    metrics: Metrics = field(init=False)
+    errors: ErrorReporter = field(init=False)
+    health: HealthEndpoints = field(init=False)
+    health_server: HealthServer | None = field(init=False, default=None)
 
     @property
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
-        return [self.watcher, self.dispatcher, self.routine, self.backup]
+        served = [self.health_server] if self.health_server is not None else []
+        return [self.watcher, self.dispatcher, self.routine, self.backup, self.errors, *served]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""
@@ -117,9 +126,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def text(self) -> str:
-        """The text of the update's message ("" for none)."""
+        """The text of the update's message, or the caption of a photo or other media ("" for none)."""
         message = self.incoming.effective_message if self.incoming is not None else None
-        return (message.text or "") if message is not None else ""
+        return (message.text or message.caption or "") if message is not None else ""
 
     def _ids(self) -> tuple[int, int]:
         update = self.incoming
@@ -149,6 +158,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             return ReplyTarget(update.effective_chat.id)
         message = query.message
         return ReplyTarget(update.effective_chat.id, query.id, message.message_id if message is not None else None)
+
+    async def reply_on(self, message_id: int | None, reply: Reply) -> list[int]:
+        """Show `reply` with an earlier message of the bot as the one it replaces or takes the buttons off
+        (a typed answer to the question that message asked); its new messages go to the update's chat."""
+        target = self.target()
+        return await self.app.sender.deliver(ReplyTarget(target.chat_id, None, message_id), reply)
 
     async def reply(self, reply: Reply | OutgoingMessage) -> list[int]:
         """Show a view's result in the update's chat (see `Reply`); the ids of the messages sent."""

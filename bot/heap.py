@@ -39,7 +39,7 @@ def settling_heap_after(
             await post_init(application)
         started = time.perf_counter()
         frozen = settle_heap()
-        log.info(
+        log.debug(
             "heap settled after start-up in %.0f ms: %d objects frozen out of garbage collection",
             (time.perf_counter() - started) * 1000,
             frozen,

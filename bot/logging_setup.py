@@ -1,4 +1,5 @@
-"""Logging: one format, the level from settings, and the guarantees that secrets and health data stay out.
+"""Logging: plain lines (the default) or JSON lines (`LOG_FORMAT=json`, python-json-logger), the level from
+settings, and the guarantees that secrets and health data stay out.
 
 httpx logs every request URL at INFO, and Bot API URLs contain the token: those loggers are raised to WARNING.
 A filter on the root handler redacts the token and the webhook secret from every record, traceback text included
@@ -15,6 +16,7 @@ import logging
 import traceback
 import warnings
 
+from pythonjsonlogger.json import JsonFormatter
 from telegram.error import InvalidToken
 
 from bot.redaction import RedactSecrets, register_secrets
@@ -82,20 +84,52 @@ class PtbNoise(logging.Filter):
         return not ("Invalid token" in message and "Aborting retry loop" in message)
 
 
-def configure_logging(level: str, *, secrets: tuple[str | None, ...] = ()) -> None:
-    """The root handler (stderr), the level, the quiet loggers; `secrets` are redacted from then on."""
+PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def formatter(log_format: str = "plain") -> logging.Formatter:
+    """The formatter of LOG_FORMAT: plain lines, or one JSON object per record (time, level, logger, message, and
+    exc_info when there is one)."""
+    if log_format == "json":
+        return _JsonLines(
+            "%(asctime)s %(levelname)s %(name)s %(message)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    return logging.Formatter(PLAIN_FORMAT)
+
+
+class _JsonLines(JsonFormatter):
+    """python-json-logger's formatter, except that a traceback already formatted into `exc_text` (by a redacting
+    filter) is used as it is: the plain formatter does so, the JSON one would format `exc_info` again."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not (record.exc_info and record.exc_text):
+            return str(super().format(record))
+        exc_info, record.exc_info = record.exc_info, None
+        try:
+            return str(super().format(record))
+        finally:
+            record.exc_info = exc_info
+
+
+def configure_logging(level: str, *, secrets: tuple[str | None, ...] = (), log_format: str = "plain") -> None:
+    """The root handler (stderr) with LOG_FORMAT's formatter, the level, the quiet loggers; `secrets` are redacted
+    from then on."""
     register_secrets(*secrets)
     logging.captureWarnings(True)  # warnings go through the handler's filters too
     # PTB's own RetryAfter constructor reads its deprecated `retry_after`: a warning on every 429, nothing to act on.
     warnings.filterwarnings("ignore", message=".*attribute `retry_after` will be of type", category=DeprecationWarning)
     root = logging.getLogger()
     root.setLevel(level)
-    if not any(getattr(h, "_stretchbot", False) for h in root.handlers):
+    ours: list[logging.Handler] = [h for h in root.handlers if getattr(h, "_stretchbot", False)]
+    if not ours:
         handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.addFilter(PtbNoise())
         handler.addFilter(RedactSecrets())
         handler._stretchbot = True  # type: ignore[attr-defined]
         root.addHandler(handler)
+        ours = [handler]
+    for each in ours:
+        each.setFormatter(formatter(log_format))
     for name, floor in _QUIET_LOGGERS.items():
         logging.getLogger(name).setLevel(max(floor, logging.getLevelNamesMapping()[level]))

@@ -34,7 +34,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, Updater
 
-from bot.app import build_application
+from bot.app import build_application, startup_summary
 from bot.config import Settings
 from bot.context import app_context_of
 from bot.db.location import DatabaseRefused
@@ -51,6 +51,7 @@ from bot.failures import (
     EXIT_TOKEN_REJECTED,
     StartupFailure,
 )
+from bot.health.sentry import init_sentry
 from bot.heap import settling_heap_after
 from bot.lifecycle import running_application
 from bot.logging_setup import configure_logging
@@ -196,10 +197,10 @@ async def serve(application: AnyApplication, settings: Settings, *, webhook: dic
         ctx.reachability.on_token_rejected(lambda: _token_revoked(stop))
         if webhook is not None:
             async with serving_webhook(application, **webhook):
-                await _serving(stop, "webhook")
+                await _serving(stop, application, "webhook")
         else:
             async with running_application(application, start_polling):
-                await _serving(stop, "polling")
+                await _serving(stop, application, "polling")
     except StartupProblem as problem:
         raise StartupFailure(_PROBLEM_CODES.get(type(problem), EXIT_TELEGRAM_UNEXPECTED), str(problem)) from None
     except DatabaseRefused as exc:
@@ -213,8 +214,8 @@ async def serve(application: AnyApplication, settings: Settings, *, webhook: dic
     return code
 
 
-async def _serving(stop: _Stop, mode: str) -> None:
-    log.info("stretchbot is up (%s)", mode)
+async def _serving(stop: _Stop, application: AnyApplication, mode: str) -> None:
+    log.info("stretchbot is up: %s", startup_summary(application, mode))
     await stop.event.wait()
     log.info("stopping")
 
@@ -257,7 +258,9 @@ def run_bot(
     secret = webhook_secret(settings) if webhook_url else None
     redact_standard_streams()
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token is not None else None
-    configure_logging(settings.log_level, secrets=(token, secret))
+    configure_logging(settings.log_level, secrets=(token, secret), log_format=settings.log_format)
+    if settings.sentry_dsn is not None:
+        init_sentry(settings.sentry_dsn.get_secret_value())
     application = build_application(settings)  # a missing token or bad setting stops here, in one clear line
     log.debug("event loop: %s", use_fastest_event_loop())
     application.post_init = settling_heap_after(application.post_init)  # after start-up, before the first update
@@ -269,6 +272,7 @@ def run_bot(
             "listen": listen,
             "port": port,
             "max_body": settings.webhook_max_body_bytes,
-            "routes": routes,
+            # /healthz, /readyz, /metrics share the webhook's port (and HEALTH_PORT too, when set).
+            "routes": [*app_context_of(application).health.routes(), *routes],
         }
     return asyncio.run(serve(application, settings, webhook=webhook))

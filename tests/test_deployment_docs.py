@@ -137,3 +137,45 @@ def test_compose_runs_the_bot_on_postgresql() -> None:
     settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
     assert settings.database_url.startswith("postgresql+asyncpg://stretchbot:secret@db:5432/stretchbot")
     assert db["environment"]["POSTGRES_USER"] == "stretchbot" and db["environment"]["POSTGRES_DB"] == "stretchbot"
+
+
+def monitoring_yaml() -> tuple[dict[str, object], dict[str, object]]:
+    """The guide's Prometheus scrape configuration and alert rules."""
+    found = [yaml.safe_load(block) for block in blocks("yaml")]
+    [scrape] = [b for b in found if isinstance(b, dict) and "scrape_configs" in b]
+    [rules] = [b for b in found if isinstance(b, dict) and "groups" in b]
+    return scrape, rules
+
+
+def test_the_monitoring_section_lists_every_metric_and_only_those() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from bot.health.metrics import Metrics
+
+    families = text_string_to_metric_families(Metrics().exposition().decode())
+    exposed = {family.name for family in families if not family.name.endswith("_created")}  # client's timestamps
+    section = DOC.read_text().split("## Monitoring", 1)[1].split("\n## ", 1)[0]
+    table = set(re.findall(r"^\| `(stretchbot_\w+)", section, flags=re.MULTILINE))
+    # The text format names a counter's family without _total; the table names the series.
+    assert {name.removesuffix("_total") for name in table} == exposed
+    _, rules = monitoring_yaml()
+    used = set(re.findall(r"stretchbot_\w+", yaml.safe_dump(rules)))
+    known = exposed | {f"{n}_total" for n in exposed} | {f"{n}_bucket" for n in exposed}
+    assert used and used <= known, used - known
+
+
+def test_the_scrape_config_targets_the_health_port_of_the_settings() -> None:
+    scrape, _ = monitoring_yaml()
+    [job] = scrape["scrape_configs"]  # type: ignore[index]
+    port = settings_block()["HEALTH_PORT"]
+    assert job["static_configs"][0]["targets"] == [f"127.0.0.1:{port}"]
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool (Debian: prometheus) is not installed")
+def test_the_alert_rules_pass_promtool(tmp_path: Path) -> None:
+    _, rules = monitoring_yaml()
+    path = tmp_path / "stretchbot.yml"
+    path.write_text(yaml.safe_dump(rules))
+    checked = subprocess.run(["promtool", "check", "rules", str(path)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "SUCCESS: 3 rules found" in checked.stdout

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,6 +28,8 @@ AFTER_COLOR = "#00798c"
 AVERAGE_COLOR = "#edae49"
 DONE_COLOR = "#2a9d8f"
 SKIP_COLOR = "#8d99ae"
+TYPED_COLOR = "#9b5de5"
+PAUSED_COLOR = "#cfd8e3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,8 @@ class ChartLabels:
     average: str
     done: str
     skipped: str
+    typed: str = "Typed"
+    paused: str = "Paused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,8 @@ class ChartData:
     skipped: Mapping[date, str]  # local date -> the reason as shown (may be empty)
     tick_labels: Mapping[date, str]  # which days get an x label, and the label
     labels: ChartLabels
+    typed: Mapping[date, float] = field(default_factory=dict)  # ratings typed on their own (mean per day)
+    paused: frozenset[date] = frozenset()  # days inside a /pause (not in `skipped`)
 
 
 def _series(data: ChartData, values: Mapping[date, float]) -> tuple[list[int], list[float]]:
@@ -84,6 +90,8 @@ def _render(data: ChartData) -> bytes:
     ratings.plot(xs, ys, color=BEFORE_COLOR, marker="o", markersize=13, linewidth=2.5, label=labels.before, zorder=3)
     xs, ys = _series(data, data.after)
     ratings.plot(xs, ys, color=AFTER_COLOR, marker="s", markersize=12, linewidth=2.5, label=labels.after, zorder=4)
+    xs, ys = _series(data, data.typed)
+    ratings.plot(xs, ys, color=TYPED_COLOR, marker="D", markersize=12, linestyle="none", label=labels.typed, zorder=5)
     ratings.set_ylim(-0.5, 10.5)
     ratings.set_yticks(range(0, 11, 2))
     ratings.set_xlim(-0.7, count - 0.3)
@@ -97,18 +105,30 @@ def _render(data: ChartData) -> bytes:
     done_x = [i for i, day in enumerate(data.days) if day in data.done]
     skip_x = [i for i, day in enumerate(data.days) if day in data.skipped]
     done = strip.scatter(done_x, [1] * len(done_x), s=260, color=DONE_COLOR, label=labels.done, zorder=3)
+    paused_x = [i for i, day in enumerate(data.days) if day in data.paused]
+    for x in paused_x:
+        ratings.axvspan(x - 0.5, x + 0.5, color=PAUSED_COLOR, alpha=0.35, linewidth=0, zorder=1)
+    paused = strip.scatter(
+        paused_x, [1] * len(paused_x), s=200, marker="s", color=PAUSED_COLOR, label=labels.paused, zorder=3
+    )
     skipped = strip.scatter(
         skip_x, [1] * len(skip_x), s=260, marker="X", color=SKIP_COLOR, label=labels.skipped, zorder=3
     )
-    average_line, before_line, after_line = ratings.get_lines()
+    average_line, before_line, after_line, typed_line = ratings.get_lines()
+    handles = [before_line, after_line, done, average_line, skipped]
+    if data.typed:
+        handles.insert(2, typed_line)
+    if data.paused:
+        handles.append(paused)
     figure.legend(
-        handles=[before_line, after_line, done, average_line, skipped],
+        handles=handles,
         loc="upper center",
         bbox_to_anchor=(0.53, 0.925),
-        ncol=2,
-        fontsize=22,
+        ncol=2 if len(handles) <= 6 else 3,
+        fontsize=22 if len(handles) <= 6 else 20,
         frameon=False,
-        columnspacing=1.5,
+        columnspacing=1.5 if len(handles) <= 6 else 0.9,
+        handletextpad=0.5,
     )
     for x in skip_x:
         reason = data.skipped[data.days[x]]

@@ -13,8 +13,9 @@ from pydantic import BaseModel, ValidationError
 from bot.content.catalog import SAMPLE_VALUES, TEXT_CATALOG
 from bot.content.errors import ContentError, ContentProblem
 from bot.content.media import resolve_image
-from bot.content.schema import CoachFile, RoutineFile
+from bot.content.schema import CoachFile, RoutineFile, SafetyWordsFile
 from bot.content.texts import Texts, placeholders_of
+from bot.domain.pain_text import PainLexicon, compile_lexicon
 from bot.domain.routine_model import GentleVariant, Routine, Step, StepMedia
 
 STEP_PLACEHOLDERS = frozenset({"side", "other_side"})
@@ -26,6 +27,7 @@ class Content:
     texts: Texts
     coach: CoachFile
     routines: dict[str, Routine]
+    safety_words: PainLexicon
 
     def routine(self, routine_id: str) -> Routine:
         return self.routines.get(routine_id) or self.routines[self.coach.default_routine]
@@ -256,6 +258,9 @@ def load_content(root: Path) -> Content:
     coach_data = _read_yaml(root / "coach.yaml", root, problems)
     coach = _validate(CoachFile, coach_data, _display(root / "coach.yaml", root), problems) if coach_data else None
     routines = _load_routines(root, problems)
+    words_path = root / "safety_words.yaml"
+    words_data = _read_yaml(words_path, root, problems)
+    words = _validate(SafetyWordsFile, words_data, _display(words_path, root), problems) if words_data else None
     if coach is not None and routines and coach.default_routine not in routines:
         problems.append(
             ContentProblem(
@@ -264,6 +269,18 @@ def load_content(root: Path) -> Content:
                 f"no routine with id {coach.default_routine!r} in routines/ (have: {', '.join(sorted(routines))})",
             )
         )
-    if problems or texts is None or coach is None:
+    if problems or texts is None or coach is None or words is None:
         raise ContentError(problems)
-    return Content(texts=texts, coach=coach, routines=routines)
+    return Content(texts=texts, coach=coach, routines=routines, safety_words=_lexicon(words))
+
+
+def _lexicon(words: SafetyWordsFile) -> PainLexicon:
+    return compile_lexicon(
+        red_flag=words.red_flag,
+        warning=words.warning,
+        pain=words.pain,
+        negations=words.negations,
+        negations_after=words.negations_after,
+        defuse=words.defuse,
+        ignore=words.ignore,
+    )

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.domain.pain_text import phrase_problem
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
 
 
@@ -71,6 +73,31 @@ class SafetyFile(_Strict):
     absolute: float = Field(default=8, ge=0, le=10)
     min_history: int = Field(default=3, ge=0, le=30)
     median_days: int = Field(default=14, ge=1, le=90)
+
+
+def _phrases(values: list[str]) -> list[str]:
+    for value in values:
+        problem = phrase_problem(value)
+        if problem is not None:
+            raise ValueError(f"{value!r}: {problem}")
+    return values
+
+
+class SafetyWordsFile(_Strict):
+    """`content/safety_words.yaml`: what reports pain or a warning sign (syntax: `bot.domain.pain_text`)."""
+
+    red_flag: list[str] = Field(min_length=1)
+    warning: list[str] = Field(min_length=1)
+    pain: list[str] = Field(min_length=1)
+    negations: list[str] = Field(min_length=1)
+    negations_after: list[str] = Field(default_factory=list)
+    defuse: list[str] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
+
+    @field_validator("red_flag", "warning", "pain")
+    @classmethod
+    def _valid_phrases(cls, values: list[str]) -> list[str]:
+        return _phrases(values)
 
 
 class CoachFile(_Strict):

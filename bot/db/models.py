@@ -193,7 +193,21 @@ class SafetyEvent(Base):
     created_at: Mapped[datetime]
 
 
+class PendingQuestion(Base):
+    """What the bot last asked a user (one open question per user), so a typed message is read as its answer.
+    Kinds and their parsers: `bot.services.questions`; `ref` points at what it is about (a reminder delivery)."""
+
+    __tablename__ = "pending_questions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[int | None] = mapped_column(Integer)
+    asked_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 ALL_USER_TABLES: tuple[type[Base], ...] = (
+    PendingQuestion,
     SafetyEvent,
     Rating,
     RoutineSession,

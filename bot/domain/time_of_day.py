@@ -40,6 +40,15 @@ _COMPACT = re.compile(rf"(?P<h>\d{{1,2}})(?P<m>\d{{2}})\s*(?:{_MERIDIEM})?")
 _WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 
 
+def part_of_day(moment: time) -> str:
+    """ "morning" (04:00-11:59), "afternoon" (12:00-17:59) or "evening" (18:00-03:59), for a greeting."""
+    if 4 <= moment.hour < 12:
+        return "morning"
+    if 12 <= moment.hour < 18:
+        return "afternoon"
+    return "evening"
+
+
 def parse_time_of_day(text: str) -> time | TimeParseError:
     """Read a time of day from user text; see the module docstring for the accepted forms and reason codes."""
     cleaned = " ".join(text.strip().lower().split())

@@ -21,6 +21,7 @@ from bot.handlers import (
     reminders,
     routine,
     routine_choice,
+    safety,
     settings,
     text,
 )
@@ -34,6 +35,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     reminders.register(application)
     routine.register(application)
     routine_choice.register(application)
+    safety.register(application)
     ratings.register(application)
     progress.register(application)
     data.register(application)

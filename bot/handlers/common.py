@@ -125,6 +125,7 @@ async def on_error(update: object, context: BotContext) -> None:
     # An unavailable database is logged once a minute by its DatabaseHealth, not once per update.
     if error is not None and not app.db.health.record_failure(error):
         log_failure(log, "error while handling %s", error, kind)  # types and stack only: no user data
+        await app.errors.report("update" if update is not None else "job", error)  # counted; to the operator
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     query = update.callback_query

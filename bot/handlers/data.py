@@ -9,8 +9,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.typed_answers import yes_or_no
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import data as service
+from bot.services import questions
+from bot.services.questions import OpenQuestion, QuestionKind
 from bot.ui.callbacks_ratings import DeleteData
 from bot.views import common as common_views
 from bot.views import data as views
@@ -32,7 +35,21 @@ async def on_export(_update: Update, context: BotContext) -> None:
 async def on_delete(_update: Update, context: BotContext) -> None:
     """/delete: ask to confirm erasing everything."""
     scope = await context.scope()
+    if scope.known:
+        async with context.app.db.unit_of_work() as uow:
+            await questions.ask(uow, scope.user_id, QuestionKind.DELETE, scope.now)
     await context.reply(views.confirm_delete(scope.content))
+
+
+async def answer_delete(context: BotContext, _question: OpenQuestion) -> bool:
+    """A typed answer to "Delete all your data?": yes deletes, no keeps; anything else asks again."""
+    scope = await context.scope()
+    answer = yes_or_no(context.text)
+    if answer is None:
+        await context.reply(views.delete_unreadable(scope.content))
+        return True
+    await _delete_answer(context, "yes" if answer else "no")
+    return True
 
 
 async def on_delete_answer(update: Update, context: BotContext) -> None:
@@ -42,7 +59,14 @@ async def on_delete_answer(update: Update, context: BotContext) -> None:
     if data is None or query.message is None:
         await context.reply(common_views.stale_button(scope.content))
         return
-    if data.action == "no":
+    await _delete_answer(context, data.action)
+
+
+async def _delete_answer(context: BotContext, action: str) -> None:
+    scope = await context.scope()
+    if action == "no":
+        async with context.app.db.unit_of_work() as uow:
+            await questions.clear(uow, scope.user_id, QuestionKind.DELETE)
         await context.reply(views.cancelled(scope.content))
         return
     async with context.app.db.unit_of_work() as uow:

@@ -8,8 +8,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
+from bot.domain.typed_answers import parse_days
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import pausing as service
+from bot.services import settings as settings_service
+from bot.services.questions import OpenQuestion, QuestionKind
 from bot.ui.callbacks_settings import PauseFor
 from bot.views import common as common_views
 from bot.views import settings as views
@@ -27,14 +30,27 @@ async def on_pause(_update: Update, context: BotContext) -> None:
     scope = await context.scope()
     args = context.args or []
     if not args:
-        await context.reply(
-            views.ask_pause(scope.content) if scope.onboarded else common_views.not_started(scope.content)
-        )
+        if not scope.onboarded:
+            await context.reply(common_views.not_started(scope.content))
+            return
+        async with context.app.db.unit_of_work() as uow:
+            await settings_service.ask_for(uow, scope, QuestionKind.PAUSE)
+        await context.reply(views.ask_pause(scope.content))
         return
     if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= service.MAX_PAUSE_DAYS:
         await context.reply(views.pause_invalid(scope.content))
         return
     await _pause(context, int(args[0]))
+
+
+async def answer_pause(context: BotContext, _question: OpenQuestion) -> bool:
+    """A typed pause length ("2 weeks", "3 days", "until I resume")."""
+    days = parse_days(context.text)
+    if days is None or not 0 <= days <= service.MAX_PAUSE_DAYS:
+        await context.reply(views.pause_invalid((await context.scope()).content))
+        return True
+    await _pause(context, days or None)
+    return True
 
 
 async def on_pause_for(update: Update, context: BotContext) -> None:

@@ -12,9 +12,11 @@ from bot.context import BotContext
 from bot.domain.rating_text import RatingKind, parse_rating
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import ratings as service
+from bot.services import reminders as reminder_service
 from bot.ui.callbacks_ratings import ChangeRating, SetRating, UndoRating
 from bot.views import common as common_views
 from bot.views import ratings as views
+from bot.views import reminders as reminder_views
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,23 @@ async def consume_text(context: BotContext) -> bool:
         return True
     update = context.incoming
     assert update is not None
+    async with context.app.db.unit_of_work(read_only=True) as uow:
+        reminder = await reminder_service.open_reminder(uow, scope)
+    if reminder is not None:  # the reminder asked: the day's before rating, and the routine begins
+        await context.reply_on(reminder.message_id, reminder_views.rated_typed(scope.content, parsed.value))
+        await context.app.routine.begin(
+            user_id=scope.user_id,
+            delivery_id=reminder.delivery_id,
+            before=parsed.value,
+            update_id=update.update_id,
+            source="text",
+        )
+        return True
     try:
         async with context.app.db.unit_of_work() as uow:
+            # A number typed minutes after another: both are kept, and the reply says so (Undo fixes a slip).
+            first = await service.just_typed(uow, scope.user_id, scope.today, scope.now)
+            earlier = first.value if first is not None else None
             saved = await service.save_rating(
                 uow,
                 user_id=scope.user_id,
@@ -50,7 +67,11 @@ async def consume_text(context: BotContext) -> bool:
         return True
     log.info("ad hoc rating stored%s", " (re-sent update)" if saved.duplicate else "")
     assert saved.local_date is not None
-    await context.reply(views.saved(scope.content, saved.rating_id, saved.value, saved.local_date, scope.today))
+    if earlier is not None and not saved.duplicate:
+        reply = views.saved_again(scope.content, saved.rating_id, saved.value, earlier, saved.local_date, scope.today)
+    else:
+        reply = views.saved(scope.content, saved.rating_id, saved.value, saved.local_date, scope.today)
+    await context.reply(reply)
     return True
 
 

@@ -1,4 +1,5 @@
-"""/stretch, the routine's buttons, and typed ratings that answer the routine's before or after question.
+"""/stretch, the routine's buttons, and typed answers to the routine's questions (before/after rating, gentle offer,
+which side felt tighter).
 
 Thin: parse the update, hand the service call to the routine runtime (`context.app.routine.run`), which answers
 the tap, renders and arms timers. Callback data is only a pointer: the service checks it against the database.
@@ -15,8 +16,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.rating_text import RatingKind, parse_rating
 from bot.domain.routine_events import AfterRating, Done, Event, Pause, Resume, Skip, Stop, TighterSide
+from bot.domain.typed_answers import GENTLE_WORDS, SIDE_WORDS, choose
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.routine.runtime import Work
+from bot.services.questions import OpenQuestion, QuestionKind
 from bot.services.routine import starting, walking
 from bot.ui.callbacks_routine import (
     NONE,
@@ -56,6 +59,12 @@ async def _run(context: BotContext, work: Work) -> None:
     assert update is not None and update.effective_user is not None
     query = update.callback_query
     await context.app.routine.run(update.effective_user.id, work, query_id=query.id if query is not None else None)
+
+
+def _user_id(context: BotContext) -> int:
+    update = context.incoming
+    assert update is not None and update.effective_user is not None
+    return update.effective_user.id
 
 
 async def _stale(context: BotContext) -> None:
@@ -153,25 +162,20 @@ async def on_existing(update: Update, context: BotContext) -> None:
     return None
 
 
-async def consume_text(context: BotContext) -> bool:
-    """A typed number that answers the running routine's before or after rating; False if none is asked."""
+async def answer_rating(context: BotContext, question: OpenQuestion) -> bool:
+    """A typed number that answers the running routine's before or after rating; anything else asks again."""
     update = context.incoming
-    assert update is not None and update.effective_user is not None
-    user_id = update.effective_user.id
-    async with context.app.db.unit_of_work(read_only=True) as uow:
-        waiting = await walking.waiting_for_rating(uow, user_id)
-    if waiting is None:
-        return False
-    question, session_id, _ = waiting
+    assert update is not None and update.effective_user is not None and question.ref is not None
+    user_id, session_id = update.effective_user.id, question.ref
     parsed = parse_rating(context.text)
     if parsed.kind == RatingKind.NOT_A_RATING:
-        return False
+        return False  # not a number: the other readers of text (plain words, small talk) may know it
     if parsed.kind != RatingKind.OK or parsed.value is None:
         out_of_range = parsed.kind == RatingKind.OUT_OF_RANGE
         await context.reply(views.rating_hint(context.app.content, context.text, out_of_range=out_of_range))
         return True
     work: Work
-    if question == "after":
+    if question.kind == QuestionKind.AFTER:
         event = AfterRating(parsed.value)
         work = partial(
             walking.apply_event,
@@ -190,6 +194,34 @@ async def consume_text(context: BotContext) -> bool:
             source="text",
             update_id=update.update_id,
         )
+    await _run(context, work)
+    return True
+
+
+async def answer_gentle(context: BotContext, question: OpenQuestion) -> bool:
+    """A typed answer to the gentle offer: "gentle", "normal" or "skip"."""
+    choice = choose(context.text, GENTLE_WORDS)
+    if choice is None or question.ref is None:
+        await context.reply(views.typed_hint(context.app.content, "gentle"))
+        return True
+    work = partial(
+        starting.answer_gentle,
+        user_id=_user_id(context),
+        session_id=question.ref,
+        choice="gentle" if choice == "gentle" else "normal" if choice == "normal" else "skip",
+    )
+    await _run(context, work)
+    return True
+
+
+async def answer_side(context: BotContext, question: OpenQuestion) -> bool:
+    """A typed answer to "Which side felt tighter?": left, right, about the same, or skip."""
+    choice = choose(context.text, SIDE_WORDS)
+    if choice is None or question.ref is None or question.session_seq is None:
+        await context.reply(views.typed_hint(context.app.content, "side"))
+        return True
+    event: Event = Skip(question.session_seq) if choice == "skip" else TighterSide(choice)
+    work = partial(walking.apply_event, user_id=_user_id(context), session_id=question.ref, event=event)
     await _run(context, work)
     return True
 

@@ -12,8 +12,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.domain.time_of_day import TimeParseError, parse_time_of_day
 from bot.domain.timezones import parse_timezone
+from bot.domain.typed_answers import parse_minutes
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import settings as service
+from bot.services.questions import OpenQuestion, QuestionKind
+from bot.services.scheduling import SECOND
 from bot.services.user_scope import UserScope
 from bot.ui.callbacks_settings import (
     TYPE_IT,
@@ -30,6 +33,7 @@ from bot.views import common as common_views
 from bot.views import settings as views
 
 _MENU = {"second": views.ask_second_time, "snooze": views.ask_snooze, "pause": views.ask_pause}
+_MENU_QUESTIONS = {"second": QuestionKind.SECOND_TIME, "snooze": QuestionKind.SNOOZE, "pause": QuestionKind.PAUSE}
 
 
 async def on_settings(_update: Update, context: BotContext) -> None:
@@ -69,11 +73,16 @@ async def on_change_setting(update: Update, context: BotContext) -> None:
 
 
 async def on_settings_menu(update: Update, context: BotContext) -> None:
-    """Second reminder / Snooze length / Pause in the /settings menu: ask for the new value."""
+    """Second reminder / Snooze length / Pause in the /settings menu: ask for the new value (tap or type it)."""
     scope = await context.scope()
     _query, data = parsed_callback(update, SettingsMenu)
     ask = _MENU.get(data.what) if data is not None else None
-    await context.reply(Reply.of(ask(scope.content)) if ask else common_views.stale_button(scope.content))
+    if ask is None or data is None:
+        await context.reply(common_views.stale_button(scope.content))
+        return
+    async with context.app.db.unit_of_work() as uow:
+        await service.ask_for(uow, scope, _MENU_QUESTIONS[data.what])
+    await context.reply(Reply.of(ask(scope.content)))
 
 
 async def _set_time(context: BotContext, scope: UserScope, local_time: time) -> bool:
@@ -104,7 +113,7 @@ async def on_pick_time(update: Update, context: BotContext) -> None:
     _query, data = parsed_callback(update, PickTime)
     if data is not None and data.hhmm == TYPE_IT:
         async with context.app.db.unit_of_work(read_only=True) as uow:
-            expecting = await service.expecting_time(uow, scope.user_id) is not None
+            expecting = await service.expecting_time(uow, scope.user_id, scope.now) is not None
         await context.reply(
             views.ask_time_typed(scope.content) if expecting else common_views.stale_button(scope.content)
         )
@@ -120,7 +129,7 @@ async def on_pick_timezone(update: Update, context: BotContext) -> None:
     _query, data = parsed_callback(update, PickTimezone)
     if data is not None and data.name == TYPE_IT:
         async with context.app.db.unit_of_work(read_only=True) as uow:
-            expecting = await service.expecting_timezone(uow, scope.user_id)
+            expecting = await service.expecting_timezone(uow, scope.user_id, scope.now)
         reply = views.ask_timezone_typed(scope.content) if expecting else common_views.stale_button(scope.content)
         await context.reply(reply)
         return
@@ -142,9 +151,13 @@ async def on_second_time(update: Update, context: BotContext) -> None:
     if data is None or isinstance(parsed, TimeParseError):
         await context.reply(common_views.stale_button(scope.content))
         return
+    await _set_second(context, scope, parsed)
+
+
+async def _set_second(context: BotContext, scope: UserScope, local_time: time | None) -> None:
     async with context.app.db.unit_of_work() as uow:
-        result = await service.set_second_reminder(uow, scope, parsed)
-    reply = views.second_set(scope, result, parsed) if result else common_views.stale_button(scope.content)
+        result = await service.set_second_reminder(uow, scope, local_time)
+    reply = views.second_set(scope, result, local_time) if result else common_views.stale_button(scope.content)
     await context.reply(reply)
 
 
@@ -163,30 +176,45 @@ async def on_snooze_length(update: Update, context: BotContext) -> None:
     await context.reply(views.snooze_set(scope, result, data.minutes))
 
 
-async def consume_text(context: BotContext) -> bool:
-    """Typed text that answers a time or timezone question; False if the user is not asked one."""
+async def answer_time(context: BotContext, _question: OpenQuestion) -> bool:
+    """A typed reminder time (the morning one, or the second one when that was asked)."""
     scope = await context.scope()
-    text = context.text
-    if not scope.known:
-        await context.reply(common_views.not_started(scope.content))
+    parsed = parse_time_of_day(context.text)
+    if isinstance(parsed, TimeParseError):
+        out_of_range = parsed in (TimeParseError.HOUR_OUT_OF_RANGE, TimeParseError.MINUTE_OUT_OF_RANGE)
+        await context.reply(views.time_unreadable(scope.content, context.text, out_of_range=out_of_range))
         return True
     async with context.app.db.unit_of_work(read_only=True) as uow:
-        expecting_time = await service.expecting_time(uow, scope.user_id) is not None
-        expecting_zone = await service.expecting_timezone(uow, scope.user_id)
-    if expecting_time:
-        parsed = parse_time_of_day(text)
-        if isinstance(parsed, TimeParseError):
-            out_of_range = parsed in (TimeParseError.HOUR_OUT_OF_RANGE, TimeParseError.MINUTE_OUT_OF_RANGE)
-            await context.reply(views.time_unreadable(scope.content, text, out_of_range=out_of_range))
-            return True
-        return await _set_time(context, scope, parsed)
-    if expecting_zone:
-        match = parse_timezone(text)
-        if match is None:
-            await context.reply(views.timezone_unknown(scope.content, text))
-            return True
-        return await _set_timezone(context, match.name, match.is_fixed_offset)
-    return False
+        slot = await service.expecting_time(uow, scope.user_id, scope.now)
+    if slot == SECOND:
+        await _set_second(context, scope, parsed)
+        return True
+    return await _set_time(context, scope, parsed)
+
+
+async def answer_timezone(context: BotContext, _question: OpenQuestion) -> bool:
+    """A typed timezone (a city, a zone name, a UTC offset)."""
+    match = parse_timezone(context.text)
+    if match is None:
+        await context.reply(views.timezone_unknown((await context.scope()).content, context.text))
+        return True
+    return await _set_timezone(context, match.name, match.is_fixed_offset)
+
+
+async def answer_snooze(context: BotContext, _question: OpenQuestion) -> bool:
+    """A typed snooze length: one of the offered lengths, in minutes."""
+    scope = await context.scope()
+    minutes = parse_minutes(context.text)
+    allowed = list(scope.content.coach.snooze_minutes_options)
+    result = None
+    if minutes in allowed:
+        async with context.app.db.unit_of_work() as uow:
+            result = await service.set_snooze_minutes(uow, scope, minutes, allowed)
+    if minutes is None or result is None:
+        await context.reply(views.snooze_unreadable(scope.content, allowed))
+        return True
+    await context.reply(views.snooze_set(scope, result, minutes))
+    return True
 
 
 async def on_routine_pref(update: Update, context: BotContext) -> None:

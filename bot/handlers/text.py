@@ -1,7 +1,10 @@
-"""Typed text: one handler that asks each flow, in a fixed order, whether the text is meant for it.
+"""Typed text (and captions): one handler that asks each reader, in a fixed order, whether the text is for it.
 
-Order: the settings questions first (they were asked explicitly; an unknown user is asked to /start there), then
-the running routine's pending rating, then a stiffness rating typed at any time; anything else gets a short hint.
+Order: a report of pain or a warning sign first (whatever else was asked, it gets the safety advice); then plain
+words that mean a command ("help", "stop", "skip", "later": what they do depends on the moment, see `words`);
+an unknown user is asked to /start; a routine's number or name right after /routine; then the answer to the open question (`prompts_typed`: one registry for every
+question the bot asks); then a stiffness rating typed at any time; then small talk ("thanks", "hi", "👍"); anything
+else gets a short hint.
 """
 
 from __future__ import annotations
@@ -13,25 +16,35 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import ratings, routine, routine_choice, routine_words, settings
+from bot.handlers import prompts_typed, ratings, routine_choice, safety, words
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
 MAX_TEXT = 1000
 
-# The running routine's pending rating comes before the ratings consumer, which stays last: any number left
-# over is a stiffness rating typed at any time.
+
+async def _not_started(context: BotContext) -> bool:
+    """A user the bot does not know yet: anything else than pain or a command word gets "tap /start"."""
+    scope = await context.scope()
+    if scope.known:
+        return False
+    await context.reply(views.not_started(scope.content))
+    return True
+
+
 CONSUMERS: tuple[TextConsumer, ...] = (
-    settings.consume_text,
-    routine_choice.consume_text,
-    routine.consume_text,
-    routine_words.consume_text,
+    safety.consume_text,
+    words.consume_command,
+    _not_started,
+    routine_choice.consume_text,  # a routine's number or name right after /routine
+    prompts_typed.consume_text,
     ratings.consume_text,
+    words.consume_small_talk,
 )
 
 
 async def on_text(_update: Update, context: BotContext) -> None:
-    """Typed text (not a command): offered to each flow in turn; a hint if none takes it."""
+    """Typed text (not a command): offered to each reader in turn; a hint if none takes it."""
     if len(context.text) > MAX_TEXT:
         await context.reply(views.too_long((await context.scope()).content))
         return
@@ -42,4 +55,6 @@ async def on_text(_update: Update, context: BotContext) -> None:
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, on_text))
+    # A photo or other media with a caption is read as text ("my back is a 6" under a photo).
+    typed = filters.TEXT | (filters.CAPTION & ~filters.CaptionRegex(r"^/"))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & typed & ~filters.COMMAND, on_text))

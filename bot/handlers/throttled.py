@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import AppContext
+from bot.domain.pain_text import recognise
 from bot.telegram_io.sender import RecipientBlocked, ReplyTarget
 from bot.views import common as views
 
@@ -29,3 +30,16 @@ def throttled_reply(app: AppContext) -> Callable[[Update, bool], Awaitable[None]
             return
 
     return on_throttled
+
+
+def reports_pain(app: AppContext) -> Callable[[Update], bool]:
+    """The processor's `exempt`: a typed message that reports pain or a warning sign is never throttled away."""
+
+    def exempt(update: Update) -> bool:
+        message = update.message
+        if message is None:
+            return False
+        text = message.text or message.caption
+        return text is not None and recognise(text, app.content.safety_words) is not None
+
+    return exempt

@@ -21,6 +21,9 @@ Outages delay reminders, never drop them:
   sending pauses meanwhile), and unsent claims are handed back once it is back. Nothing is forgotten, so a blip
   repeats no reminder.
 - Either way, a reminder that goes out more than `LATE_NOTE_MINUTES` after its time because of it says so.
+
+Every tick, claim and outcome is told to a `ReminderObserver` (the metrics, `bot.health.metrics`), which reads
+counts and durations only.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from apscheduler.jobstores.base import JobLookupError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,6 +77,37 @@ STOP_GRACE_SECONDS = 10.0
 RenderReminder = Callable[[ClaimedReminder, Paced], Awaitable[int]]
 
 
+class ReminderObserver(Protocol):
+    """Hears of the dispatcher's ticks and of each reminder's outcome (no ids, no texts)."""
+
+    def scheduler_started(self, interval: float) -> None: ...
+    def ticked(self) -> None: ...
+    def reminders_claimed(self, first_sends: int) -> None: ...
+    def reminder_sent(self, lateness_seconds: float, *, marked_late: bool) -> None: ...
+    def reminder_not_sent(self, outcome: str) -> None: ...
+    def reminders_given_up(self, missed: int) -> None: ...
+
+
+class _NoObserver:
+    def scheduler_started(self, interval: float) -> None:
+        pass
+
+    def ticked(self) -> None:
+        pass
+
+    def reminders_claimed(self, first_sends: int) -> None:
+        pass
+
+    def reminder_sent(self, lateness_seconds: float, *, marked_late: bool) -> None:
+        pass
+
+    def reminder_not_sent(self, outcome: str) -> None:
+        pass
+
+    def reminders_given_up(self, missed: int) -> None:
+        pass
+
+
 def lease_margin(lease: timedelta) -> timedelta:
     """How long before its lease ends an instance stops starting sends from a claim (a send can take a while)."""
     return min(lease / 4, timedelta(seconds=15))
@@ -84,9 +118,14 @@ class ReminderDispatcher:
     (`bot.reminders.sending.ReminderSender`)."""
 
     def __init__(
-        self, ctx: AppContext, send_reminder: RenderReminder, reachability: TelegramReachability | None = None
+        self,
+        ctx: AppContext,
+        send_reminder: RenderReminder,
+        reachability: TelegramReachability | None = None,
+        observer: ReminderObserver | None = None,
     ) -> None:
         self.ctx = ctx
+        self.observer: ReminderObserver = observer if observer is not None else _NoObserver()
         self._send_reminder = send_reminder
         # Whether Telegram answers (also for a readiness check): shared with every Bot API request of the application.
         self.reachability = reachability if reachability is not None else TelegramReachability()
@@ -106,6 +145,7 @@ class ReminderDispatcher:
         job_queue = application.job_queue
         if job_queue is None:
             raise RuntimeError("the reminder dispatcher needs python-telegram-bot[job-queue]")
+        self.observer.scheduler_started(self.ctx.settings.scheduler_tick_seconds)
         self._job = job_queue.run_repeating(
             self._tick,
             interval=self.ctx.settings.scheduler_tick_seconds,
@@ -126,6 +166,7 @@ class ReminderDispatcher:
             pass
 
     async def _tick(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.observer.ticked()  # the scheduler runs (readiness), even while a long fan-out holds the lock
         if self._lock.locked():
             return  # the previous tick is still sending; the next one picks up what became due meanwhile
         try:
@@ -133,6 +174,7 @@ class ReminderDispatcher:
         except Exception as exc:
             if not self.ctx.db.health.record_failure(exc):  # an unavailable database is logged once a minute there
                 log_failure(log, "reminder tick failed; the next tick retries", exc)
+                await self.ctx.errors.report("job", exc)
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Send everything due at `now` (default: the clock); the number of reminders sent."""
@@ -177,6 +219,7 @@ class ReminderDispatcher:
                         else Claim()
                     )
                 missed += batch.missed
+                self.observer.reminders_claimed(sum(claimed.attempt == 1 for claimed in batch))
                 # Measured on the monotonic clock from the commit of the claim, whatever `now` says.
                 send_until = time.monotonic() + (lease - lease_margin(lease)).total_seconds()
                 if not batch:
@@ -184,6 +227,7 @@ class ReminderDispatcher:
                 sent += await self._send_batch(batch, send_until, now + lease)
         finally:
             if missed:
+                self.observer.reminders_given_up(missed)
                 log.warning(
                     "%d reminders were more than CATCH_UP_HOURS (%g h) past their time and were recorded as missed",
                     missed,
@@ -299,6 +343,15 @@ class ReminderDispatcher:
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:
+        outcome = await self._try_delivering(claimed)
+        if outcome.status == "sent":
+            lateness = (self.ctx.clock.now() - claimed.due_at).total_seconds()
+            self.observer.reminder_sent(lateness, marked_late=claimed.late)
+        else:
+            self.observer.reminder_not_sent(outcome.status)
+        return outcome
+
+    async def _try_delivering(self, claimed: ClaimedReminder) -> Outcome:
         for _ in range(RETRY_AFTER_ATTEMPTS):
             try:
                 message_id = await self._send_reminder(claimed, self._pacer.request)

@@ -38,12 +38,18 @@ class ReminderSender:
 
     def text(self, claimed: ClaimedReminder) -> str:
         late_since = None
+        zone = user_zone(claimed.timezone, self._default_timezone)
         if claimed.late:  # late for any reason: the bot, Telegram or the database was away
-            zone = user_zone(claimed.timezone, self._default_timezone)
             late_since = claimed.due_at.astimezone(zone).time()
         minutes = self._content.routine(self._content.coach.default_routine).minutes
+        # The greeting fits the time it is due (the send itself follows within seconds, or says it is late).
+        local = claimed.due_at.astimezone(zone).time()
         return reminder_text(
-            self._content.texts, morning=claimed.slot == MORNING, minutes=minutes, late_since=late_since
+            self._content.texts,
+            morning=claimed.slot == MORNING,
+            minutes=minutes,
+            late_since=late_since,
+            local_time=local,
         )
 
     async def __call__(self, claimed: ClaimedReminder, paced: Paced) -> int:

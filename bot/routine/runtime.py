@@ -8,6 +8,8 @@ at once), or asks the user whether to go on when a session's stored state cannot
 `SWEEP_SECONDS` re-arms any timer that is overdue by more than `OVERDUE_GRACE` and has no job here: a timer of an
 instance that died (several instances on one database), or one lost for any other reason. Firing twice is harmless:
 the second firing carries a stale timer_seq and changes nothing.
+
+Walkthroughs begun and finished are told to a `RoutineObserver` (the metrics) after their commit.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram.ext import Application
 
 from bot.db.unit_of_work import UnitOfWork
+from bot.domain.routine_effects import Finished
 from bot.domain.routine_events import TimerFired
 from bot.logging_setup import log_failure
 from bot.routine import presenter
 from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.timers import RoutineTimers
+from bot.services.ratings import RatingSource
 from bot.services.routine import starting, walking
 from bot.services.routine.outcome import Outcome, Pacing, PendingTimer, RoutineEnv, TimerPlan
 from bot.views import routine as views
@@ -43,9 +47,25 @@ OVERDUE_GRACE = timedelta(seconds=5)
 Work = Callable[[UnitOfWork, RoutineEnv], Awaitable[Outcome]]
 
 
+class RoutineObserver(Protocol):
+    def routine_began(self) -> None: ...
+    def routine_over(self, *, completed: bool) -> None: ...
+
+
+def _observe(observer: RoutineObserver | None, outcome: Outcome) -> None:
+    if observer is None:
+        return
+    if outcome.began:
+        observer.routine_began()
+    for effect in outcome.effects:
+        if isinstance(effect, Finished):
+            observer.routine_over(completed=effect.completed)
+
+
 class RoutineRuntime:
-    def __init__(self, app: AppContext) -> None:
+    def __init__(self, app: AppContext, observer: RoutineObserver | None = None) -> None:
         self._app = app
+        self.observer = observer
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user id -> (lock, users of it)
         self.timers = RoutineTimers(self._on_timer)
         self.pacer = ChatPacer(MESSAGE_GAP_SECONDS / max(app.settings.time_scale, 1e-9))
@@ -78,13 +98,20 @@ class RoutineRuntime:
         async with self.locked(user_id):
             async with app.db.unit_of_work() as uow:
                 outcome = await work(uow, self.env())
+            _observe(self.observer, outcome)
             if query_id is not None:
                 await app.sender.answer(query_id, views.tap_answer(app.content, outcome.kind))
             await presenter.present(app, self.timers, outcome, self.pacer)
         return outcome
 
     async def begin(
-        self, *, user_id: int, delivery_id: int | None, before: float | None, update_id: int | None
+        self,
+        *,
+        user_id: int,
+        delivery_id: int | None,
+        before: float | None,
+        update_id: int | None,
+        source: RatingSource = "button",
     ) -> None:
         """Start today's routine (the reminder's Start or 0-10 buttons, and /stretch).
 
@@ -94,7 +121,7 @@ class RoutineRuntime:
 
         async def work(uow: UnitOfWork, env: RoutineEnv) -> Outcome:
             return await starting.start(
-                uow, env, user_id=user_id, delivery_id=delivery_id, before=before, update_id=update_id
+                uow, env, user_id=user_id, delivery_id=delivery_id, before=before, update_id=update_id, source=source
             )
 
         await self.run(user_id, work)
@@ -109,6 +136,7 @@ class RoutineRuntime:
         except Exception as exc:  # a timer must never take the bot down; the user can tap on
             if not self._app.db.health.record_failure(exc):  # an unavailable database: logged once a minute there
                 log_failure(log, "routine timer of session %s failed", exc, plan.session_id)
+                await self._app.errors.report("job", exc)
 
     # --- the component ---------------------------------------------------------------------------------
 

@@ -101,6 +101,17 @@ async def export_rows(uow: UnitOfWork, scope: UserScope) -> list[dict[str, str]]
             "skip_reason": skip.reason or "",
         }
         rows.append((row["local_date"], row["time_utc"], row))
+    for event in await history.safety_events(user_id):
+        row = {
+            "record": "safety",
+            "local_date": event.local_date.isoformat(),
+            "time_utc": _utc(event.created_at),
+            "time_local": _local(event.created_at, zone),
+            "kind": event.kind,
+            "source": event.context,
+            "session_id": str(event.session_id) if event.session_id is not None else "",
+        }
+        rows.append((row["local_date"], row["time_utc"], row))
     ordered = [row for _, _, row in sorted(rows, key=lambda item: (item[0], item[1]))]
     for slot in await history.reminder_slots(user_id):
         ordered.append(

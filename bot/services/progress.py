@@ -17,8 +17,10 @@ from bot.db.models import Rating, RoutineSession
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import stats
+from bot.services.skips import PAUSED
 from bot.services.user_scope import UserScope
 
+SEVERITY = ("red_flag", "warning", "pain")
 PROGRESS_DAYS = 30
 HISTORY_DAYS = 14
 AVERAGE_WINDOW = 7
@@ -40,10 +42,13 @@ class ProgressReport:
     trend: stats.WeeklyTrend
     tighter_side: stats.Side | None
     skip_reasons: dict[str, int]
+    pain_days: frozenset[date] = frozenset()  # days the user reported pain or a warning sign
+    typed: dict[date, float] = field(default_factory=dict)  # ratings typed on their own: mean per day
+    counts: tuple[int, int, int] = (0, 0, 0)  # how many before, after and typed ratings the numbers come from
 
     @property
     def has_data(self) -> bool:
-        return bool(self.before or self.after or self.done or self.skipped)
+        return bool(self.before or self.after or self.done or self.skipped or self.pain_days or self.typed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +71,17 @@ class SkipEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PainEntry:
+    kind: str  # the most serious kind reported that day: red_flag | warning | pain
+
+
+HistoryEntry = SessionEntry | AdhocEntry | SkipEntry | PainEntry
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryDay:
     day: date
-    entries: list[SessionEntry | AdhocEntry | SkipEntry] = field(default_factory=list)
+    entries: list[HistoryEntry] = field(default_factory=list)
 
 
 def _mean_by_day(pairs: list[tuple[date, float]]) -> dict[date, float]:
@@ -92,8 +105,10 @@ def build_report(
     ratings: list[Rating],
     skips: dict[date, str | None],
     days: int = PROGRESS_DAYS,
+    pain_days: frozenset[date] = frozenset(),
 ) -> ProgressReport:
-    """The report from stored rows (pure: easy to test with known data)."""
+    """The report from stored rows (pure: easy to test with known data). Ratings typed on their own (ad hoc) are
+    drawn, and count for the stiffness average and the weekly trend; the before/after change uses sessions only."""
     first = today - timedelta(days=days - 1)
     window = tuple(first + timedelta(days=i) for i in range(days))
     by_session = _session_ratings(ratings)
@@ -101,7 +116,10 @@ def build_report(
         stats.SessionRecord(s.local_date, by_session[s.id].get("before"), by_session[s.id].get("after"), s.tighter_side)
         for s in sessions
     ]
+    typed_points = [(r.local_date, r.value) for r in ratings if r.kind == "adhoc"]
+    levels = records + [stats.SessionRecord(day, value, None) for day, value in typed_points]
     recent = [r for r in records if first <= r.local_date <= today]
+    typed_recent = [(d, v) for d, v in typed_points if first <= d <= today]
     done_all = {s.local_date for s in sessions if s.status == "finished"}
     day_records = [stats.DayRecord(d, True) for d in done_all] + [
         stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all
@@ -110,7 +128,7 @@ def build_report(
     before = _mean_by_day([(r.local_date, r.before) for r in recent if r.before is not None])
     after = _mean_by_day([(r.local_date, r.after) for r in recent if r.after is not None])
     warmup = first - timedelta(days=AVERAGE_WINDOW - 1)
-    points = [(r.local_date, r.before) for r in records if r.before is not None and warmup <= r.local_date <= today]
+    points = [(r.local_date, r.before) for r in levels if r.before is not None and warmup <= r.local_date <= today]
     average = {d: v for d, v in stats.rolling_average(points, AVERAGE_WINDOW) if d >= first}
     paired = [r for r in recent if r.before is not None and r.after is not None]
     return ProgressReport(
@@ -125,10 +143,17 @@ def build_report(
         done_this_week=stats.days_done_in_week(done_days, today),
         average_change=stats.average_change(paired),
         change_sessions=len(paired),
-        trend=stats.weekly_trend(records, today),
+        trend=stats.weekly_trend(levels, today),
         tighter_side=stats.tighter_side_lately(records, today),
         skip_reasons=stats.skip_reason_counts(
             [stats.DayRecord(d, False, reason) for d, reason in skips.items() if d not in done_all], since=first
+        ),
+        pain_days=frozenset(d for d in pain_days if first <= d <= today),
+        typed=_mean_by_day(typed_recent),
+        counts=(
+            sum(1 for r in recent if r.before is not None),
+            sum(1 for r in recent if r.after is not None),
+            len(typed_recent),
         ),
     )
 
@@ -140,9 +165,10 @@ async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
         return None
     history = UserHistory(uow.session)
     sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
-    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None]
+    ratings = [r for r in await uow.ratings.of_user(user_id) if r.session_id is not None or r.kind == "adhoc"]
     skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
-    return build_report(today, sessions, ratings, skips)
+    pain = frozenset(e.local_date for e in await history.safety_events(user_id))
+    return build_report(today, sessions, ratings, skips, pain_days=pain)
 
 
 async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_DAYS) -> list[HistoryDay] | None:
@@ -170,5 +196,15 @@ async def recent_history(uow: UnitOfWork, scope: UserScope, days: int = HISTORY_
                 AdhocEntry(rating.value, rating.created_at.astimezone(zone).time())
             )
     for skip in await history.skipped_days(user_id, since=first):
-        day_of(skip.local_date).entries.append(SkipEntry(skip.reason))
+        entries = day_of(skip.local_date).entries
+        if skip.reason == PAUSED and any(isinstance(e, SessionEntry) and e.finished for e in entries):
+            continue  # done on the day a pause began: the stretch is what counts
+        entries.append(SkipEntry(skip.reason))
+    worst: dict[date, str] = {}
+    for event in await history.safety_events(user_id, since=first):
+        known = worst.get(event.local_date)
+        if event.kind in SEVERITY and (known is None or SEVERITY.index(event.kind) < SEVERITY.index(known)):
+            worst[event.local_date] = event.kind
+    for day, kind in worst.items():
+        day_of(day).entries.append(PainEntry(kind))
     return [result[d] for d in sorted(result, reverse=True) if d <= today]

@@ -187,7 +187,14 @@ async def can_change(
 
 
 async def change_rating(
-    uow: UnitOfWork, *, user_id: int, rating_id: int, value: float, now: datetime, window_minutes: int
+    uow: UnitOfWork,
+    *,
+    user_id: int,
+    rating_id: int,
+    value: float,
+    now: datetime,
+    window_minutes: int,
+    source: RatingSource = "button",
 ) -> RatingSaved | CorrectionRefused:
     """Replace the value of the user's own ad hoc rating (same row) within the correction window."""
     number = validate_value(value)
@@ -195,10 +202,23 @@ async def change_rating(
     if isinstance(found, CorrectionRefused):
         return found
     found.value = number
-    found.source = "button"
+    found.source = source
     found.updated_at = now
     await uow.flush()
     return _saved(found, replaced=True, duplicate=False)
+
+
+REPLACE_WITHIN = timedelta(minutes=10)
+
+
+async def just_typed(uow: UnitOfWork, user_id: int, today: date, now: datetime) -> Rating | None:
+    """The user's ad hoc rating of today typed within `REPLACE_WITHIN` (a second number typed now corrects it)."""
+    typed = [
+        r
+        for r in await uow.ratings.of_user(user_id, since=today, kind="adhoc")
+        if r.source == "text" and now - r.created_at <= REPLACE_WITHIN
+    ]
+    return typed[-1] if typed else None
 
 
 async def recent_before_values(uow: UnitOfWork, user_id: int, today: date, days: int) -> list[float]:

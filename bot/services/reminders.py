@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.db.models import ReminderDelivery, SkippedDay, User
+from bot.db.models import ReminderDelivery, RoutineSession, SkippedDay, User
 from bot.db.unit_of_work import UnitOfWork
 from bot.services.scheduling import Scheduled, next_reminder
 from bot.services.skips import record_skip
@@ -24,6 +24,14 @@ class Refused:
     """The tap does not apply (not yours, already handled, from an earlier day, limit reached): nothing changed."""
 
     why: str  # "stale" | "handled" | "old" | "snooze_limit"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReminder:
+    """Today's reminder, sent and not acted on yet: a rating typed now answers it."""
+
+    delivery_id: int
+    message_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +71,27 @@ async def check_actionable(uow: UnitOfWork, scope: UserScope, delivery_id: int) 
     """May the user still act on this reminder (start, rate)? None if yes."""
     found = await _own_todays_delivery(uow, scope, delivery_id)
     return found if isinstance(found, Refused) else None
+
+
+async def open_reminder(uow: UnitOfWork, scope: UserScope) -> OpenReminder | None:
+    """The user's latest reminder of today that was sent and not acted on (no routine started from it, not
+    skipped or snoozed), while no routine is running; None otherwise."""
+    if await uow.sessions.active_of(scope.user_id) is not None:
+        return None
+    started = select(RoutineSession.id).where(RoutineSession.delivery_id == ReminderDelivery.id).exists()
+    statement = (
+        select(ReminderDelivery)
+        .where(
+            ReminderDelivery.user_id == scope.user_id,
+            ReminderDelivery.local_date == scope.today,
+            ReminderDelivery.status == "sent",
+            ~started,
+        )
+        .order_by(ReminderDelivery.id.desc())
+        .limit(1)
+    )
+    delivery = (await uow.session.execute(statement)).scalar_one_or_none()
+    return OpenReminder(delivery.id, delivery.message_id) if delivery is not None else None
 
 
 async def snooze(uow: UnitOfWork, scope: UserScope, delivery_id: int) -> Snoozed | Refused:

@@ -1,5 +1,5 @@
 """Changing a user's settings: the reminder time and timezone (during set-up and later), the second reminder and
-the snooze length, and what a typed answer is expected to set (`users.awaiting_input`).
+the snooze length; which of them a typed answer sets is the open question (`bot.services.questions`).
 
 Every change is checked against the database: a button or typed answer that does not fit what the user is doing
 now returns `NotExpected` and changes nothing.
@@ -12,13 +12,15 @@ from datetime import date, datetime, time
 
 from bot.db.models import User
 from bot.db.unit_of_work import UnitOfWork
+from bot.services.questions import QuestionKind, ask, clear, is_open
 from bot.services.scheduling import MORNING, SECOND, Scheduled, earliest_due, reschedule
 from bot.services.user_scope import UserScope
 
-# What a typed message answers next (users.awaiting_input).
-AWAIT_TIME = "time:1"
-AWAIT_SECOND_TIME = "time:2"
-AWAIT_TIMEZONE = "timezone"
+# The questions these settings ask (a typed message answers the open one).
+AWAIT_TIME = QuestionKind.TIME
+AWAIT_SECOND_TIME = QuestionKind.SECOND_TIME
+AWAIT_TIMEZONE = QuestionKind.TIMEZONE
+AWAIT_SNOOZE = QuestionKind.SNOOZE
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,44 +82,38 @@ async def current(uow: UnitOfWork, user_id: int) -> SettingsSnapshot | None:
     return await snapshot(uow, user)
 
 
-async def expecting_time(uow: UnitOfWork, user_id: int) -> int | None:
+async def expecting_time(uow: UnitOfWork, user_id: int, now: datetime) -> int | None:
     """Which slot a time (button or typed) would set now, or None if the user is not being asked for one."""
-    user = await uow.users.get(user_id)
-    if user is None:
+    question = await is_open(uow, user_id, now, AWAIT_TIME, AWAIT_SECOND_TIME)
+    if question is None:
         return None
-    if user.onboarding_step == "time" or user.awaiting_input == AWAIT_TIME:
-        return MORNING
-    if user.awaiting_input == AWAIT_SECOND_TIME:
-        return SECOND
-    return None
+    return MORNING if question.kind == AWAIT_TIME else SECOND
 
 
-async def expecting_timezone(uow: UnitOfWork, user_id: int) -> bool:
-    user = await uow.users.get(user_id)
-    return user is not None and (user.onboarding_step == "timezone" or user.awaiting_input == AWAIT_TIMEZONE)
+async def expecting_timezone(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    return await is_open(uow, user_id, now, AWAIT_TIMEZONE) is not None
 
 
-async def ask_for(uow: UnitOfWork, scope: UserScope, awaiting: str) -> bool:
+async def ask_for(uow: UnitOfWork, scope: UserScope, awaiting: QuestionKind) -> bool:
     """Remember that the next typed message answers `awaiting` (only for an onboarded user)."""
     user = await uow.users.get(scope.user_id, for_update=True)
     if user is None or user.onboarding_step is not None:
         return False
-    user.awaiting_input = awaiting
-    user.updated_at = scope.now
+    await ask(uow, scope.user_id, awaiting, scope.now)
     return True
 
 
 async def set_time(uow: UnitOfWork, scope: UserScope, local_time: time) -> TimeSet | NotExpected:
     """Set the time of the slot the user is being asked about (the morning one during set-up)."""
     user = await uow.users.get(scope.user_id, for_update=True)
-    expected = await expecting_time(uow, scope.user_id)
+    expected = await expecting_time(uow, scope.user_id, scope.now)
     if user is None or expected is None:
         return NotExpected()
     during_onboarding = user.onboarding_step == "time"
     await uow.reminders.set_slot(user.id, expected, local_time, None, enabled=True)
     if during_onboarding:
         user.onboarding_step = "timezone"
-    user.awaiting_input = None
+    await clear(uow, scope.user_id, AWAIT_TIME, AWAIT_SECOND_TIME)
     user.updated_at = scope.now
     await reschedule(uow, user, scope.now, scope.default_timezone)
     return TimeSet(during_onboarding, expected, local_time, await snapshot(uow, user))
@@ -127,14 +123,14 @@ async def set_timezone(
     uow: UnitOfWork, scope: UserScope, name: str, is_fixed_offset: bool
 ) -> TimezoneSet | NotExpected:
     user = await uow.users.get(scope.user_id, for_update=True)
-    if user is None or not await expecting_timezone(uow, scope.user_id):
+    if user is None or not await expecting_timezone(uow, scope.user_id, scope.now):
         return NotExpected()
     during_onboarding = user.onboarding_step == "timezone"
     user.timezone = name
     if during_onboarding:
         user.onboarding_step = None
         user.onboarded_at = scope.now
-    user.awaiting_input = None
+    await clear(uow, scope.user_id, AWAIT_TIMEZONE)
     user.updated_at = scope.now
     await reschedule(uow, user, scope.now, scope.default_timezone)
     return TimezoneSet(during_onboarding, name, is_fixed_offset, await snapshot(uow, user))
@@ -152,7 +148,7 @@ async def set_second_reminder(uow: UnitOfWork, scope: UserScope, local_time: tim
     user = await _onboarded(uow, scope.user_id)
     if user is None:
         return None
-    user.awaiting_input = None
+    await clear(uow, scope.user_id, AWAIT_SECOND_TIME)
     slot = await uow.reminders.slot(scope.user_id, SECOND)
     if local_time is None:
         if slot is not None:
@@ -186,5 +182,6 @@ async def set_snooze_minutes(uow: UnitOfWork, scope: UserScope, minutes: int, al
     if user is None or minutes not in allowed:
         return None
     user.snooze_minutes = minutes
+    await clear(uow, scope.user_id, AWAIT_SNOOZE)
     slots = await uow.reminders.slots_of(scope.user_id)
     return Scheduled(earliest_due(slots), user.paused_until)

@@ -10,7 +10,9 @@ The `getUpdates` request screens each batch for updates PTB cannot parse (`updat
 token revoked while the bot runs) is reported to the `TelegramReachability`.
 
 Every request's outcome (an answer, or no answer: a failed connection, a time-out, a 5xx) is reported to a
-`TelegramReachability`, if one is given: the one place that sees them all.
+`TelegramReachability`, if one is given: the one place that sees them all. A `RequestObserver` (the metrics) hears
+of each request too: the Bot API method (the last part of the URL, never the URL: it holds the token), the HTTP
+status or the kind of failure, and a 429's retry_after.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -37,6 +39,24 @@ _POOL_TIMEOUT_MESSAGE = (
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 _json_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+class RequestObserver(Protocol):
+    def request_done(self, method: str, status: int | str, retry_after: float | None) -> None:
+        """`status`: the HTTP status, or "network_error" / "timeout" when no answer came."""
+
+
+def _bot_api_method(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+def _retry_after(payload: bytes) -> float | None:
+    """The retry_after of a 429 answer (`{"parameters": {"retry_after": 5}}`), if it has one."""
+    try:
+        value = json.loads(payload).get("parameters", {}).get("retry_after")
+    except (ValueError, AttributeError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _json_bytes(parameters: Any) -> bytes:
@@ -77,6 +97,7 @@ class AiohttpRequest(BaseRequest):
         proxy: str | None = None,
         trust_env: bool = False,
         reachability: TelegramReachability | None = None,
+        observer: RequestObserver | None = None,
         screen_updates: bool = False,
     ) -> None:
         if connection_pool_size < 1:
@@ -90,6 +111,7 @@ class AiohttpRequest(BaseRequest):
         self._proxy = proxy
         self._trust_env = trust_env
         self._reachability = reachability
+        self._observer = observer
         self._screen_updates = screen_updates
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -171,12 +193,15 @@ class AiohttpRequest(BaseRequest):
                 status, payload = response.status, await response.read()
         except TimeoutError as err:  # aiohttp's timeout errors subclass TimeoutError
             self._report_failure("TimedOut")
+            self._observe(url, "timeout")
             raise TimedOut from err
         except aiohttp.ClientError as err:
             self._report_failure(err.__class__.__name__)
+            self._observe(url, "network_error")
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {_safe_detail(err)}") from err
         finally:
             slots.release()
+        self._observe(url, status, _retry_after(payload) if status == 429 else None)
         if status == 401 and self._reachability is not None:
             self._reachability.token_rejected()  # revoked while the bot runs: the runner stops it (exit code 3)
         if self._screen_updates and status == 200 and url.endswith("/getUpdates"):
@@ -187,6 +212,10 @@ class AiohttpRequest(BaseRequest):
             else:
                 self._reachability.succeeded()
         return status, payload
+
+    def _observe(self, url: str, status: int | str, retry_after: float | None = None) -> None:
+        if self._observer is not None:
+            self._observer.request_done(_bot_api_method(url), status, retry_after)
 
     def _report_failure(self, kind: str) -> None:
         if self._reachability is not None:

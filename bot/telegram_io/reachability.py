@@ -27,6 +27,7 @@ class TelegramReachability:
         self._in_a_row = 0
         self._first_failure = 0.0
         self.failed_requests = 0
+        self.last_answer: float | None = None  # on `clock`: when Telegram last answered (for readiness)
         self.rejected = False
         # Off while the runner reaches Telegram at start: it says so itself, one line an attempt.
         self.reporting = True
@@ -53,6 +54,7 @@ class TelegramReachability:
                 listener()
 
     def succeeded(self) -> None:
+        self.last_answer = self._clock()
         self._in_a_row = 0
         self.report.recovered()
 

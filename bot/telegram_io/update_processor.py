@@ -9,13 +9,15 @@ fill all 256 slots with updates waiting on their own lock, stalling everyone). A
 answers a tap (a "slow down" toast) so no spinner hangs and, to a message, says "slow down" once per episode.
 
 Each update is handled inside its own `around_each()` context (the application passes the database's
-`recording_commits`, so the error handler knows whether the update stored anything).
+`recording_commits`, so the error handler knows whether the update stored anything). `on_handled(seconds)`, if
+given, hears how long each handled update took from its arrival here to the end of its handling (the metrics).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -47,6 +49,10 @@ async def _nothing(_update: Update, _note: bool) -> None:
     return None
 
 
+def _never(_update: Update) -> bool:
+    return False
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(
         self,
@@ -54,6 +60,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         *,
         around_each: Callable[[], AbstractContextManager[object]] = nullcontext,
         throttle: UserThrottle | None = None,
+        on_handled: Callable[[float], None] | None = None,
     ) -> None:
         # PTB's own semaphore (taken before `do_process_update`, `process_update` is final) is made too large to bind:
         # the real limit, `_slots`, is taken inside, after the user's lock.
@@ -64,16 +71,25 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._around_each = around_each
         self._throttle = throttle
         self.on_throttled: Throttled = _nothing
+        # An update the throttle never refuses (a typed report of pain: it is always answered, in its turn).
+        self.exempt: Callable[[Update], bool] = _never
+        self.on_handled = on_handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """The user's turn first, then a global slot (see the module docstring)."""
+        arrived = time.perf_counter()
         owner = update_owner(update)
         if owner is None:
             async with self._slots:
-                await self._handle(coroutine)
+                await self._handle(coroutine, arrived)
             return
         lock, users = self._locks.get(owner, (asyncio.Lock(), 0))
-        if self._throttle is not None and isinstance(update, Update) and not self._throttle.admit(owner, users):
+        if (
+            self._throttle is not None
+            and isinstance(update, Update)
+            and not self._throttle.admit(owner, users)
+            and not self.exempt(update)
+        ):
             if isinstance(coroutine, Coroutine):
                 coroutine.close()  # never run
             await self._refuse(owner, update)
@@ -81,7 +97,7 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._locks[owner] = (lock, users + 1)
         try:
             async with lock, self._slots:
-                await self._handle(coroutine)
+                await self._handle(coroutine, arrived)
         finally:
             lock, users = self._locks[owner]
             if users <= 1:
@@ -101,9 +117,13 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         except Exception as exc:  # a refusal must not fail (it answers a flooding chat, which may be limited)
             log.debug("answering a throttled update failed: %s", type(exc).__name__)
 
-    async def _handle(self, coroutine: Awaitable[Any]) -> None:
-        with self._around_each():
-            await coroutine
+    async def _handle(self, coroutine: Awaitable[Any], arrived: float) -> None:
+        try:
+            with self._around_each():
+                await coroutine
+        finally:
+            if self.on_handled is not None:
+                self.on_handled(time.perf_counter() - arrived)
 
     async def initialize(self) -> None:
         return None

@@ -30,6 +30,11 @@ def confirm_delete(content: Content) -> OutgoingMessage:
     )
 
 
+def delete_unreadable(content: Content) -> OutgoingMessage:
+    """A typed answer to the delete question that is neither yes nor no: nothing changed, the question stays."""
+    return OutgoingMessage(content.texts.render("questions.delete"))
+
+
 def deleted(content: Content, anything: bool) -> Reply:
     """In place of the confirmation question."""
     return Reply(replace=OutgoingMessage(content.texts.render("delete.done" if anything else "delete.nothing")))

@@ -12,6 +12,8 @@ def start(scope: UserScope, result: StartResult, name: str) -> Reply:
     texts = scope.texts
     if result.stage == "done":
         header = texts.render("onboarding.welcome_back", name=name)
+        if result.reactivated:
+            header = texts.render("onboarding.reminders_back_on", name=name)
         body = summary(scope, result.snapshot)
         return Reply.of(OutgoingMessage(f"{header}\n\n{body}", change_buttons(scope.content)))
     messages = []

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from bot.charts.progress_chart import ChartData, ChartLabels
 from bot.content.loader import Content
-from bot.services.progress import HISTORY_DAYS, AdhocEntry, HistoryDay, ProgressReport, SessionEntry, SkipEntry
+from bot.services.progress import (
+    HISTORY_DAYS,
+    AdhocEntry,
+    HistoryDay,
+    HistoryEntry,
+    PainEntry,
+    ProgressReport,
+    SessionEntry,
+    SkipEntry,
+)
+from bot.services.skips import PAUSED
 from bot.ui.message import Attachment, OutgoingMessage
 from bot.views.calendar import clock, day_month, short_date
 from bot.views.numbers import format_points, format_rating
@@ -32,6 +42,8 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         average=texts.render("progress.chart_average"),
         done=texts.render("progress.chart_done"),
         skipped=texts.render("progress.chart_skipped"),
+        typed=texts.render("progress.chart_typed"),
+        paused=texts.render("progress.chart_paused"),
     )
     # A label every 7 days, counted back from today, so today is always labelled.
     ticks = {day: day_month(day) for day in report.days[::-1][::7]}
@@ -41,9 +53,15 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
         after=report.after,
         average_before=report.average_before,
         done=report.done,
-        skipped={day: reason_label(content, reason) if reason else "" for day, reason in report.skipped.items()},
+        skipped={
+            day: reason_label(content, reason) if reason else ""
+            for day, reason in report.skipped.items()
+            if reason != PAUSED
+        },
+        paused=frozenset(day for day, reason in report.skipped.items() if reason == PAUSED),
         tick_labels=ticks,
         labels=labels,
+        typed=report.typed,
     )
 
 
@@ -83,12 +101,21 @@ def summary(content: Content, report: ProgressReport) -> str:
         lines.append(texts.render("progress.side_same"))
     elif report.tighter_side is not None:
         lines.append(texts.render("progress.side", side=texts.render(f"progress.side_{report.tighter_side}")))
-    reasons = {reason: n for reason, n in report.skip_reasons.items() if reason}
+    reasons = {reason: n for reason, n in report.skip_reasons.items() if reason and reason != PAUSED}
     if reasons:
         listed = ", ".join(
             reason_label(content, reason) + (f" ×{count}" if count > 1 else "") for reason, count in reasons.items()
         )
         lines.append(texts.render("progress.skips", reasons=listed))
+    before, after, typed = report.counts
+    if before or after or typed:
+        lines.append(texts.render("progress.sources", before=before, after=after, typed=typed))
+    paused = report.skip_reasons.get(PAUSED, 0)
+    if paused:
+        lines.append(texts.render("progress.paused_one" if paused == 1 else "progress.paused", days=paused))
+    pain = len(report.pain_days)
+    if pain:
+        lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))
     return "\n".join(lines)
 
 
@@ -103,7 +130,7 @@ def no_data(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("progress.no_data"))
 
 
-def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> str:
+def _entry(content: Content, entry: HistoryEntry) -> str:
     texts = content.texts
     if isinstance(entry, SessionEntry):
         missing = texts.render("history.no_value")
@@ -112,6 +139,10 @@ def _entry(content: Content, entry: SessionEntry | AdhocEntry | SkipEntry) -> st
         return texts.render("history.session_gentle" if entry.gentle else "history.session", before=before, after=after)
     if isinstance(entry, AdhocEntry):
         return texts.render("history.adhoc", value=format_rating(entry.value), time=clock(entry.local_time))
+    if isinstance(entry, SkipEntry) and entry.reason == PAUSED:
+        return texts.render("history.paused")
+    if isinstance(entry, PainEntry):
+        return texts.render(f"history.{entry.kind}")
     return texts.render("history.skipped", reason=reason_label(content, entry.reason))
 
 

@@ -33,6 +33,16 @@ def saved(content: Content, rating_id: int, value: float, day: date, today: date
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
+def saved_again(
+    content: Content, rating_id: int, value: float, earlier: float, day: date, today: date | None
+) -> OutgoingMessage:
+    """A number typed minutes after another one: saved too; the reply names the earlier one (Undo fixes a slip)."""
+    text = content.texts.render(
+        "ratings.saved_again", value=format_rating(value), old=format_rating(earlier), day=day_name(content, day, today)
+    )
+    return OutgoingMessage(text, _correction_buttons(content, rating_id))
+
+
 def changed(content: Content, rating_id: int, value: float, day: date, today: date | None) -> Reply:
     """The confirmation of a changed rating, in place of the scale that changed it."""
     text = content.texts.render("ratings.changed", value=format_rating(value), day=day_name(content, day, today))

@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from bot.content.loader import Content
 from bot.content.texts import Texts
+from bot.domain.time_of_day import part_of_day
 from bot.services.reminders import MAX_SNOOZES, Refused
 from bot.services.scheduling import Scheduled
 from bot.services.user_scope import UserScope
@@ -13,6 +14,7 @@ from bot.ui.callbacks_reminders import ReminderRate, ReminderSkip, ReminderSnooz
 from bot.ui.message import Button, OutgoingMessage, Reply, Rows, chunk
 from bot.views.calendar import clock
 from bot.views.common import stale_button
+from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
 from bot.views.when import describe_when
 
@@ -20,9 +22,14 @@ NO_REASON = "none"
 _REFUSALS = {"handled": "reminder.handled", "old": "reminder.old"}
 
 
-def reminder_text(texts: Texts, *, morning: bool, minutes: int, late_since: time | None) -> str:
-    """The reminder's text; `late_since`: the local time it was due, when it comes late."""
-    text = texts.render("reminder.morning" if morning else "reminder.second", minutes=minutes)
+def reminder_text(
+    texts: Texts, *, morning: bool, minutes: int, late_since: time | None, local_time: time | None = None
+) -> str:
+    """The reminder's text; `late_since`: the local time it was due, when it comes late; `local_time`: the user's
+    time now, for a greeting that fits it ("Good evening" for a first reminder set at 19:30)."""
+    greeting = texts.render(f"reminder.greeting_{part_of_day(local_time)}") if local_time is not None else ""
+    key = "reminder.morning" if morning else "reminder.second"
+    text = texts.render(key, minutes=minutes, greeting=greeting).strip()
     if late_since is not None:
         text += "\n\n" + texts.render("reminder.late_note", time=clock(late_since))
     return text
@@ -52,6 +59,12 @@ def starting(content: Content) -> Reply:
     return Reply(toast=content.texts.render("reminder.starting"), clear_buttons=True)
 
 
+def rated_typed(content: Content, value: float) -> Reply:
+    """A rating typed in answer to the reminder: its buttons come off, and the routine begins with it."""
+    text = content.texts.render("reminder.rated_typed", value=format_rating(value))
+    return Reply(messages=(OutgoingMessage(text),), clear_buttons=True)
+
+
 def snoozed(scope: UserScope, until: datetime) -> Reply:
     text = scope.texts.render("reminder.snoozed", time=clock(until.astimezone(scope.zone).time()))
     return Reply(toast=text, replace=OutgoingMessage(text))
@@ -64,6 +77,13 @@ def ask_skip_reason(content: Content, delivery_id: int) -> Reply:
     ]
     rows = (*chunk(reasons, 3), (Button(texts.render("skip_reasons.none"), SkipReason(delivery_id, NO_REASON)),))
     return Reply(replace=OutgoingMessage(texts.render("reminder.skip_ask_reason"), rows))
+
+
+def skip_reason_unreadable(content: Content) -> OutgoingMessage:
+    """A typed skip reason that fits none of the offered ones (and "other" is not offered): nothing changed."""
+    texts = content.texts
+    options = ", ".join(texts.render(f"skip_reasons.{r}").lower() for r in content.coach.skip_reasons)
+    return OutgoingMessage(texts.render("questions.skip_reason", options=options))
 
 
 def skipped(scope: UserScope, reason: str | None, result: Scheduled) -> Reply:

@@ -10,6 +10,7 @@ Seconds shown are the routine's own (what the user holds), never divided by the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from bot.content.loader import Content
 from bot.domain.routine_effects import (
@@ -158,9 +159,15 @@ def stopped(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("routine.stopped"))
 
 
-def typed_word_not_now(content: Content, word: str) -> OutgoingMessage:
-    """A typed routine word ("pause") that fits no moment of the routine now."""
-    return OutgoingMessage(content.texts.render(f"routine.typed_{word}_not_now"))
+def _released(content: Content, title: str, label: str, reps: int) -> str:
+    """The live message after the last rep: "Done." for one, "Both done." for two, "All 3 done." for more."""
+    key = {1: "routine.live_released_one", 2: "routine.live_released_two"}.get(reps, "routine.live_released")
+    return content.texts.render(key, title=title, side_label=label, reps=reps)
+
+
+def typed_hint(content: Content, question: Literal["gentle", "side"]) -> OutgoingMessage:
+    """A typed answer to the gentle offer or "which side?" that names none of the options: nothing changed."""
+    return OutgoingMessage(content.texts.render(f"questions.{question}"))
 
 
 def rating_hint(content: Content, text: str, *, out_of_range: bool) -> OutgoingMessage:
@@ -388,8 +395,7 @@ def render(
                         phase=Phase.RESTING,
                     )
                 else:
-                    text = texts.render("routine.live_released", title=title, side_label=label, reps=effect.reps)
-                    plan.edit = OutgoingMessage(text)
+                    plan.edit = OutgoingMessage(_released(content, title, label, effect.reps))
             case SwitchSides():
                 sides = {
                     "from_side": side_name(content, effect.from_side),

@@ -240,6 +240,11 @@ def ask_snooze(content: Content) -> OutgoingMessage:
     return OutgoingMessage(texts.render("settings.snooze_ask"), chunk(buttons, 5))
 
 
+def snooze_unreadable(content: Content, allowed: list[int]) -> OutgoingMessage:
+    """A typed snooze length that is not one of the offered ones: nothing changed."""
+    return OutgoingMessage(content.texts.render("questions.snooze", options=", ".join(str(m) for m in allowed)))
+
+
 def snooze_set(scope: UserScope, result: Scheduled, minutes: int) -> OutgoingMessage:
     next_when = describe_when(scope, result.next_due)
     return OutgoingMessage(scope.texts.render("settings.snooze_set", minutes=minutes, next_when=next_when))

@@ -85,6 +85,13 @@ def rows_0002(connection: Connection) -> None:
 
 def rows_0003(connection: Connection) -> None:
     _insert(
+        connection, "pending_questions",
+        {"user_id": 5001, "kind": "skip_reason", "ref": 1, "asked_at": T0, "expires_at": T0},
+    )  # fmt: skip
+
+
+def rows_0004(connection: Connection) -> None:
+    _insert(
         connection, "users",
         {"id": 5031, "chat_id": 5031, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
          "routine_id": "pigeon", "routine_mode": "taps", "sound_cues": False, "created_at": T0, "updated_at": T0},
@@ -102,4 +109,5 @@ SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
     "0003": rows_0003,
+    "0004": rows_0004,
 }

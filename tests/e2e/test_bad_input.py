@@ -241,8 +241,10 @@ async def test_other_updates_are_answered_or_ignored_on_purpose(
         await alice.send_sticker(data.draw(st.sampled_from(["👍", "🧘", ""])))
         expect_private = "I can only read text"
     elif kind == "photo":
-        await alice.send_photo(caption=data.draw(st.one_of(st.none(), st.sampled_from(["7", "/delete", "my back"]))))
-        expect_private = "I can only read text"
+        # A caption is read as text (tests/e2e/test_typed_ratings.py); one that looks like a command is not run.
+        caption = data.draw(st.one_of(st.none(), st.sampled_from(["/delete", "my back"])))
+        await alice.send_photo(caption=caption)
+        expect_private = "I can only read text" if caption is None or caption.startswith("/") else "didn't quite get"
     elif kind == "voice":
         await alice.send_voice()
         expect_private = "I can only read text"

@@ -172,7 +172,8 @@ async def test_sigkill_right_after_a_rating_is_acknowledged_keeps_it(
     seed_reminder_users(database, [uid], datetime.now(UTC) + timedelta(hours=12))
     remote = standin_process.remote
     await remote.add_chats([uid])
-    bot = bot_process(database, standin_process, tmp_path)
+    # LOG_LEVEL=DEBUG: the heap line below is developer detail, logged at DEBUG.
+    bot = bot_process(database, standin_process, tmp_path, LOG_LEVEL="DEBUG")
     typed = [("3", 3.0, "3"), ("6.5", 6.5, "6.5"), ("my back is an 8 today", 8.0, "8")]
 
     async def acknowledgements() -> list[str]:

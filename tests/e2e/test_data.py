@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.db.models import Base, ReminderDelivery, SafetyEvent
+from bot.db.models import Base, PendingQuestion, ReminderDelivery, SafetyEvent
 from bot.domain.clock import FakeClock
 from bot.services.data import COLUMNS
 from bot.standin import BotApiStandIn, ChatUser
@@ -95,6 +95,7 @@ async def test_delete_erases_every_row_of_the_user_only(user: ChatUser, app: App
         )
         for user_id in (1001, 2002):
             uow.session.add(SafetyEvent(user_id=user_id, kind="pain", context="chat", local_date=TODAY, created_at=due))
+            uow.session.add(PendingQuestion(user_id=user_id, kind="snooze", asked_at=due, expires_at=due))
     await reply_to(user, "6")
     assert all(n > 0 for n in (await rows_of(app, 1001)).values())
     other_before = await rows_of(app, 2002)

@@ -72,7 +72,7 @@ async def test_progress_sends_a_chart_and_a_summary(user: ChatUser, app: App, st
     assert "Streak: 6 days in a row." in caption
     assert "This week: 1 of 7 days done." in caption
     assert "1.8 points looser (stretches rated before and after: 6)" in caption
-    assert "Mornings this week: 5 on average, down from 6.2 last week." in caption
+    assert "Stiffness this week: 5 on average, down from 6.2 last week." in caption
     assert "Tighter side lately: left." in caption
     assert "Skipped with a reason: travelling ×2." in caption
 
@@ -89,10 +89,17 @@ async def test_unknown_user_is_asked_to_start(user: ChatUser, app: App) -> None:
     assert "tap /start" in text_of(await reply_to(user, "/history"))
 
 
-async def test_adhoc_ratings_alone_do_not_make_a_chart(user: ChatUser, app: App) -> None:
+async def test_typed_ratings_alone_make_a_chart_and_say_where_the_numbers_come_from(
+    user: ChatUser, app: App, clock: FakeClock
+) -> None:
     await onboard(app)
-    await reply_to(user, "6")
-    assert "No ratings yet" in text_of(await reply_to(user, "/progress"))
+    await reply_to(user, "my back is a 7 today")
+    clock.advance(timedelta(hours=3))
+    await reply_to(user, "6.5")
+    reply = await reply_to(user, "/progress")
+    assert reply.photo is not None
+    assert "No ratings yet" not in text_of(reply)
+    assert "From 0 ratings before a stretch, 0 after one and 2 typed on their own." in text_of(reply)
 
 
 async def test_history_lists_the_last_14_days(user: ChatUser, app: App, clock: FakeClock) -> None:
@@ -147,3 +154,46 @@ async def test_build_report_handles_two_sessions_a_day(app: App) -> None:
     assert report.before[TODAY] == 7
     assert report.after[TODAY] == 5.5
     assert report.streak == 1
+
+
+async def test_a_pause_neither_breaks_nor_extends_the_streak(
+    user: ChatUser, app: App, clock: FakeClock, standin: BotApiStandIn
+) -> None:
+    await onboard(app)
+    for offset in (-3, -2, -1, 0):  # a 4-day streak up to today
+        await add_day(app, day(offset), 6, 4)
+    assert "4 days" in text_of(await reply_to(user, "/progress"))
+    await reply_to(user, "/pause")
+    await reply_to(user, "a week")  # typed: today (already done) and the next 6 days are paused
+    clock.advance(timedelta(days=7))  # the pause is over: reminders are back today
+    reply = await reply_to(user, "/progress")
+    caption = text_of(reply)
+    assert "Streak: 4 days in a row." in caption  # not broken, not extended
+    assert "Paused on 6 of these days" in caption
+    assert "Skipped with a reason" not in caption
+    history = text_of(await reply_to(user, "/history"))
+    assert history.count("paused") == 6
+
+
+async def test_resume_early_forgets_the_rest_of_the_pause(user: ChatUser, app: App, clock: FakeClock) -> None:
+    await onboard(app)
+    await add_day(app, day(-1), 6, 4)
+    await reply_to(user, "/pause 10")
+    clock.advance(timedelta(days=2))
+    await reply_to(user, "/resume")
+    clock.advance(timedelta(days=5))
+    caption = text_of(await reply_to(user, "/progress"))
+    assert "Paused on 3 of these days" in caption  # the pause's first 3 days; the rest was given back
+    assert "No streak running" in caption  # days after /resume without a stretch break it
+
+
+async def test_pause_until_resume_fills_in_its_days(user: ChatUser, app: App, clock: FakeClock) -> None:
+    await onboard(app)
+    await add_day(app, day(0), 6, 4)
+    await reply_to(user, "/pause")
+    await reply_to(user, "until I resume")
+    clock.advance(timedelta(days=4))
+    await reply_to(user, "resume")
+    caption = text_of(await reply_to(user, "/progress"))
+    assert "Paused on 4 of these days" in caption  # day 0 was done; days 1-4 were paused
+    assert "Streak: 1 day" in caption

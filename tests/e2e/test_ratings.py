@@ -66,7 +66,7 @@ async def test_out_of_range_and_ambiguous_get_a_hint(user: ChatUser, ready: App,
     assert await ratings_of(ready) == []
 
 
-@pytest.mark.parametrize("typed", ["hello", "7:15", "20 minutes"])
+@pytest.mark.parametrize("typed", ["purple elephants", "7:15", "20 minutes"])
 async def test_text_without_a_rating_gets_the_generic_hint(user: ChatUser, ready: App, typed: str) -> None:
     reply = await reply_to(user, typed)
     assert "I didn't quite get that" in text_of(reply)

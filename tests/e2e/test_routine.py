@@ -419,7 +419,7 @@ async def test_a_second_routine_from_content_with_typed_ratings(
         assert await ratings_of(app, session.id) == {"before": 5.0, "after": 3.0}
         ratings = await _sources(app, session.id)
         assert ratings == {"before": "text", "after": "text"}
-        await user.send("hello")
+        await user.send("purple elephants")
         assert "didn't quite get that" in (await user.next_message()).text
 
 

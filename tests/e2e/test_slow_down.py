@@ -1,6 +1,6 @@
 """One user typing faster than the bot handles one user's updates (in-process, a small burst): the first ones are
-answered as usual, the rest get one "slow down" note (typed words like "help", "stop" and "my back hurts" included,
-none of them stored or acted on), a tap in the flood gets the note as a toast (no spinner hangs), and a moment
+answered as usual, the rest get one "slow down" note (typed words like "help" and "stop" included, none of them
+stored or acted on) - except a report of pain, which is never throttled away and gets its advice - a tap in the flood gets the note as a toast (no spinner hangs), and a moment
 later the same user is served normally again. Another user is not slowed at all."""
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.db.models import SafetyEvent
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
-from tests.e2e.helpers import onboard, read_until
+from tests.e2e.helpers import onboard, read_until, rows
 
 SLOW_DOWN = "I skipped some of what you just sent"
 FLOOD = ["7", "help", "stop", "my back hurts", "6", "/progress", "???", "8", "hello", "/help", "5", "thanks"]
@@ -45,6 +46,8 @@ async def test_a_typed_flood_gets_one_note_then_the_user_is_served_again(
     assert notes == 1, texts
     ratings = [t for t in texts if "Saved:" in t]
     assert len(ratings) <= 1, "only what came within the burst was acted on"
+    assert any("Ease out of the stretch" in t for t in texts), "the pain report in the flood got its advice"
+    assert [e.kind for e in await rows(throttled_app, SafetyEvent, user_id=1001)] == ["pain"]
 
     bob = ChatUser(standin, 1002, "Bob")  # another user, meanwhile: not slowed
     await bob.send("/help")

@@ -81,7 +81,11 @@ async def test_the_shipped_full_day_script_passes(options: PreviewOptions) -> No
     assert ": 1 reminder sent" in transcript
     assert "Snoozed – I'll remind you again at 07:45" in transcript
     assert "· jumped 15m ahead" in transcript
-    assert "you › tapped [5] 5 on #" in transcript
+    assert "you › about a 5" in transcript  # a rating typed on the reminder
+    assert "Before: 5/10 – noted" in transcript
+    assert "you › ouch, that hurts a bit" in transcript
+    assert "Ease out of the stretch now" in transcript  # pain reported once: the advice, the hold paused
+    assert "you › the left one" in transcript
     assert "5 → 3" in transcript
     assert "photo saved to" in transcript
     assert "Get into pigeon pose" in transcript

@@ -7,9 +7,9 @@ To add a text: add its key to the flow's module here, use it in the code, write 
 
 from __future__ import annotations
 
-from bot.content.catalog import core, ratings, reminders, routine
+from bot.content.catalog import core, questions, ratings, reminders, routine, safety, words
 
-_FLOWS = (core, reminders, ratings, routine)
+_FLOWS = (core, reminders, ratings, routine, safety, questions, words)
 
 TEXT_CATALOG: dict[str, tuple[str, ...]] = {}
 # A value of the right kind for every placeholder, used to render every text in tests and `content check`.

@@ -38,6 +38,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # Onboarding (/start).
     "onboarding.greeting": ("name",),
     "onboarding.safety": (),
+    "onboarding.reminders_back_on": ("name",),
     "onboarding.ask_time": (),
     "onboarding.ask_time_typed": (),
     "onboarding.time_unreadable": ("text",),
@@ -86,6 +87,10 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "buttons.change_timezone": (),
     "buttons.keep": (),
     "buttons.cancel": (),
+    # To the operator's chat (OPERATOR_CHAT_ID): unhandled errors, never user content.
+    "operator.errors": ("count", "minutes", "error", "where", "place"),
+    "operator.where_update": (),
+    "operator.where_job": (),
 }
 
 SAMPLES: dict[str, str] = {
@@ -102,4 +107,8 @@ SAMPLES: dict[str, str] = {
     "status": "active",
     "until": "Mon 30 Nov",
     "date": "30 Nov",
+    "count": "3",
+    "error": "KeyError",
+    "where": "while handling a user's message",
+    "place": "bot/handlers/ratings.py:42 (on_rating_text)",
 }

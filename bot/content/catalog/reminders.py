@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, ...]] = {
-    "reminder.morning": ("minutes",),
-    "reminder.second": ("minutes",),
+    "reminder.morning": ("minutes", "greeting"),
+    "reminder.second": ("minutes", "greeting"),
+    "reminder.greeting_morning": (),
+    "reminder.greeting_afternoon": (),
+    "reminder.greeting_evening": (),
     "reminder.late_note": ("time",),
     "reminder.snoozed": ("time",),
     "reminder.snooze_limit": ("count",),
@@ -14,6 +17,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "reminder.handled": (),
     "reminder.old": (),
     "reminder.starting": (),
+    "reminder.rated_typed": ("value",),
     "skip_reasons.flare_up": (),
     "skip_reasons.travelling": (),
     "skip_reasons.ill": (),
@@ -45,4 +49,11 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "settings.snooze_set": ("minutes", "next_when"),
 }
 
-SAMPLES: dict[str, str] = {"minutes": "5", "count": "3", "reason": "travelling", "days": "3", "max_days": "90"}
+SAMPLES: dict[str, str] = {
+    "minutes": "5",
+    "count": "3",
+    "reason": "travelling",
+    "days": "3",
+    "max_days": "90",
+    "greeting": "Good morning!",
+}

@@ -25,6 +25,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.live_halfway": (),
     "routine.live_rest": ("title", "side_label", "next_rep", "reps", "seconds"),
     "routine.live_paused": ("title", "side_label", "rep", "reps", "seconds"),
+    "routine.live_released_two": ("title", "side_label", "reps"),
+    "routine.live_released_one": ("title", "side_label", "reps"),
     "routine.live_released": ("title", "side_label", "reps"),
     "routine.switch_sides": ("from_side", "to_side"),
     # Hands-free mode: the step and switch messages, the sound cues, a cut hold, a paused wait.
@@ -40,11 +42,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.live_skipped": ("title", "side_label", "rep", "reps"),
     "routine.live_stopped": ("title", "side_label", "rep", "reps"),
     "routine.paused_wait": (),
-    "routine.typed_pause_not_now": (),
-    "routine.typed_resume_not_now": (),
-    "routine.typed_skip_not_now": (),
-    "routine.typed_stop_not_now": (),
-    "routine.typed_done_not_now": (),
     # The closing questions and the end.
     "routine.ask_after": (),
     "routine.ask_tighter": (),

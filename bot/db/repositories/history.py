@@ -1,4 +1,5 @@
-"""A user's own history for progress, /history and /export: sessions and skipped days (ratings: `ratings.py`).
+"""A user's own history for progress, /history and /export: sessions, skipped days, reported pain (ratings:
+`ratings.py`).
 
 Built on the unit of work's session (`UserHistory(uow.session)`); like every repository it never commits.
 """
@@ -9,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot.db.models import ReminderSlot, RoutineSession, SkippedDay
+from bot.db.models import ReminderSlot, RoutineSession, SafetyEvent, SkippedDay
 from bot.db.session import AsyncSession
 
 
@@ -30,6 +31,14 @@ class UserHistory:
         if since is not None:
             statement = statement.where(SkippedDay.local_date >= since)
         statement = statement.order_by(SkippedDay.local_date)
+        return list((await self.session.execute(statement)).scalars())
+
+    async def safety_events(self, user_id: int, *, since: date | None = None) -> list[SafetyEvent]:
+        """Pain and warning signs the user reported, oldest first."""
+        statement = select(SafetyEvent).where(SafetyEvent.user_id == user_id)
+        if since is not None:
+            statement = statement.where(SafetyEvent.local_date >= since)
+        statement = statement.order_by(SafetyEvent.local_date, SafetyEvent.created_at, SafetyEvent.id)
         return list((await self.session.execute(statement)).scalars())
 
     async def reminder_slots(self, user_id: int) -> list[ReminderSlot]:

@@ -3,6 +3,7 @@ already running" (resume, start over, stop)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Literal
 
@@ -110,11 +111,20 @@ async def _take_before(
 
 
 def _begin(
-    env: RoutineEnv, session: RoutineSession, chat_id: int, *, gentle: bool, before: float | None = None
+    env: RoutineEnv,
+    session: RoutineSession,
+    chat_id: int,
+    *,
+    gentle: bool,
+    before: float | None = None,
+    after: RoutineState | None = None,
 ) -> Outcome:
+    """Begin the walkthrough; `after`: the state it replaces (its seqs go on, so its old buttons stay stale)."""
     routine = env.content.routine(session.routine_id)
     hands_free = isinstance(session.state, dict) and session.state.get("hands_free") is True  # the user's mode at start
     state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds, hands_free=hands_free)
+    if after is not None:
+        state = replace(state, seq=after.seq + 1, timer_seq=after.timer_seq + 1)
     session.gentle = gentle
     new, effects = transition(routine, state, Begin())
     outcome = outcome_of(OutcomeKind.APPLIED, session, chat_id, routine, fresh=True, before=before, began=True)
@@ -165,6 +175,18 @@ async def answer_gentle(
         await mark_reminder_skipped(uow, session.delivery_id)
         return outcome_of(OutcomeKind.SKIPPED_TODAY, session, chat_id, routine)
     return _begin(env, session, chat_id, gentle=choice == "gentle", before=before.value)
+
+
+async def begin_gentle(uow: UnitOfWork, env: RoutineEnv, session: RoutineSession, chat_id: int) -> Outcome:
+    """Start the walkthrough of an active session again, gentler (after a report of pain); the before rating stays."""
+    before = await uow.ratings.of_session(session.id, "before")
+    try:
+        old = RoutineState.from_dict(session.state or {})
+    except ValueError:
+        old = None
+    outcome = _begin(env, session, chat_id, gentle=True, before=before.value if before else None, after=old)
+    outcome.cancel_timers = True
+    return outcome
 
 
 async def answer_existing(

@@ -5,7 +5,7 @@ typed text (whether a rating is asked)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.db.models import RoutineSession
@@ -120,16 +120,41 @@ async def active_walk(uow: UnitOfWork, user_id: int) -> tuple[int, int] | None:
     return session.id, session.seq
 
 
-async def pause_active(uow: UnitOfWork, env: RoutineEnv, *, user_id: int) -> Outcome | None:
+async def pause_active(uow: UnitOfWork, env: RoutineEnv, *, user_id: int) -> Outcome:
     """Pause whatever of the user's routine counts down now (a hold, a rest, a hands-free "get ready" or switch of
-    sides): the entry point for other flows (a pain report mid-routine) as for a typed "pause". None when no
-    routine runs or nothing counts down (nothing changed)."""
+    sides): the one entry point, for a typed "pause" as for a pain report mid-routine. IGNORED when no routine
+    runs or nothing counts down (nothing changed)."""
     walk = await active_walk(uow, user_id)
     if walk is None:
-        return None
+        return Outcome(OutcomeKind.IGNORED, user_id=user_id)
     session_id, seq = walk
-    outcome = await apply_event(uow, env, user_id=user_id, session_id=session_id, event=Pause(seq))
-    return outcome if outcome.kind == OutcomeKind.APPLIED else None
+    return await apply_event(uow, env, user_id=user_id, session_id=session_id, event=Pause(seq))
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the user's running routine is, for words typed instead of its buttons ("skip", "stop")."""
+
+    session_id: int
+    seq: int
+    phase: Phase
+    counts_down: bool  # a hold, a rest, or a hands-free "get ready" or switch of sides runs its timer
+
+
+async def position(uow: UnitOfWork, user_id: int) -> Position | None:
+    """The user's active session's phase and seq, or None if no routine is running."""
+    session = await uow.sessions.active_of(user_id)
+    if session is None or not isinstance(session.state, dict):
+        return None
+    try:
+        phase = Phase(str(session.state.get("phase")))
+    except ValueError:
+        return None
+    try:
+        counts_down = RoutineState.from_dict(session.state).counts_down
+    except ValueError:
+        counts_down = False
+    return Position(session.id, session.seq, phase, counts_down)
 
 
 async def set_live_message(uow: UnitOfWork, session_id: int, message_id: int) -> None:

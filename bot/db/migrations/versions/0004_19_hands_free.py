@@ -1,7 +1,7 @@
 """hands-free routines: the user's routine mode and sound cues, the session's last cue message, step media file ids
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01 01:45:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import bot.db.types
 
-revision: str = '0003'
-down_revision: str | None = '0002'
+revision: str = '0004'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
