@@ -22,7 +22,7 @@ from bot.views import safety as views
 
 
 async def consume_text(context: BotContext) -> bool:
-    """Text that reports pain or a warning sign: advice first, then whatever counts down paused; False if it reports none."""
+    """Text that reports pain or a warning sign: advice first, then what counts down paused; False if none."""
     scope = await context.scope()
     kind = recognise(context.text, scope.content.safety_words)
     if kind is None:

@@ -2,9 +2,9 @@
 
 Order: a report of pain or a warning sign first (whatever else was asked, it gets the safety advice); then plain
 words that mean a command ("help", "stop", "skip", "later": what they do depends on the moment, see `words`);
-an unknown user is asked to /start; a routine's number or name right after /routine; then the answer to the open question (`prompts_typed`: one registry for every
-question the bot asks); then a stiffness rating typed at any time; then small talk ("thanks", "hi", "👍"); anything
-else gets a short hint.
+an unknown user is asked to /start; a routine's number or name right after /routine; then the answer to the open
+question (`prompts_typed`: one registry for every question the bot asks); then a stiffness rating typed at any
+time; then small talk ("thanks", "hi", "👍"); anything else gets a short hint.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Plain words typed instead of commands or buttons ("help", "stop", "skip", "later", "done"), and small talk.
 
-What a word does depends on the moment: during a routine "stop", "skip", "pause", "resume" and "done" act on it
-like its buttons (in hands-free mode "pause" also stops a "get ready" or switch-of-sides countdown); on today's open reminder "later" snoozes it, "skip" skips the day and "start" begins the
-routine; otherwise a word does what its slash command does (/stop, /pause, /settings...; /delete asks first).
+What a word does depends on the moment: during a routine "stop", "skip", "pause", "resume" and "done"/"next" act
+on it like its buttons, in both modes ("pause" goes through `walking.pause_active`, so in hands-free mode it also
+stops a "get ready" or switch-of-sides countdown); on today's open reminder "later" snoozes it, "skip" skips the
+day and "start" begins the routine; otherwise a word does what its slash command does (/stop, /pause,
+/settings...; /delete asks first).
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ async def _in_routine(context: BotContext, word: str, user_id: int, at: Position
     work = _routine_work(word, user_id, at)
     if work is None:
         key = "nothing_to_pause" if word == "pause" else "routine_hint"
+        if at.phase == Phase.PAUSED and word in ("pause", "done", "start"):
+            key = "already_paused"  # "done" cannot go on from a pause: say what does
         await context.reply(views.said((await context.scope()).content, key))
         return True
     await context.app.routine.run(user_id, work)

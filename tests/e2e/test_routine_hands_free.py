@@ -124,7 +124,11 @@ async def test_typed_pause_and_resume_mid_hold_then_typed_stop(
         await asyncio.sleep(4.0)  # longer than the hold: nothing moves while paused
         assert not any(f"{CUE} Release" in text_of(e) for e in user.events)
         await user.send("pause")  # nothing counts down now
-        await expect(user, "nothing counting down to pause")
+        await expect(user, "It's paused")
+        await user.send("next")  # "next"/"done" cannot go on from a pause either: the same answer
+        await expect(user, "It's paused")
+        (session,) = await sessions_of(app)
+        assert session.state is not None and session.state["phase"] == "paused"
         await user.send("resume please")
         resumed = await expect(user, "Hold – rep 1/3", "edited")
         assert resumed.message_id == live.message_id
