@@ -32,7 +32,7 @@ from tests.e2e.test_health_process import samples, value
 from tests.support.processes import wait_until
 
 OPERATOR = 5000
-TYPED = ("my back is a 7.5 today", "8.5 and it hurts", "9.5")
+TYPED = ("my back is a 7.5 today", "8.5, stiff as a board", "9.5")  # ratings (a report of pain has its own flow)
 
 
 async def break_ratings(app: AnyApp) -> None:
@@ -94,7 +94,7 @@ async def test_errors_are_counted_and_told_to_the_operator_chat_rate_limited_wit
         assert "at bot/services/ratings.py:" in alert and "(save_rating)" in alert, "the use case that failed"
         for typed in TYPED:
             assert typed not in alert
-        assert "7.5" not in alert and "hurts" not in alert and TOKEN not in alert
+        assert "7.5" not in alert and "stiff" not in alert and TOKEN not in alert
         assert "no such table" not in alert and "broken" not in alert, "no exception message"
     server = ctx_of(app).health_server
     assert server is not None
