@@ -43,7 +43,8 @@ from bot.telegram_io.update_processor import PerUserUpdateProcessor
 log = logging.getLogger(__name__)
 
 MENU_COMMANDS = (
-    "stretch", "progress", "report", "history", "settings", "pause", "resume", "stop", "export", "delete", "start",
+    "stretch", "routine", "progress", "report", "history", "settings", "pause", "resume", "stop", "export", "delete",
+    "start",
     "help",
 )  # fmt: skip
 

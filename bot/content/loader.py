@@ -12,10 +12,11 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.catalog import SAMPLE_VALUES, TEXT_CATALOG
 from bot.content.errors import ContentError, ContentProblem
+from bot.content.media import resolve_image
 from bot.content.schema import CoachFile, RoutineFile, SafetyWordsFile
 from bot.content.texts import Texts, placeholders_of
 from bot.domain.pain_text import PainLexicon, compile_lexicon
-from bot.domain.routine_model import GentleVariant, Routine, Step
+from bot.domain.routine_model import GentleVariant, Routine, Step, StepMedia
 
 STEP_PLACEHOLDERS = frozenset({"side", "other_side"})
 _ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a"})
@@ -176,7 +177,7 @@ def _validate(model: type[BaseModel], data: Any, file: str, problems: list[Conte
         return None
 
 
-def _to_routine(parsed: RoutineFile) -> Routine:
+def _to_routine(parsed: RoutineFile, images: dict[str, StepMedia]) -> Routine:
     return Routine(
         id=parsed.id,
         title=parsed.title,
@@ -185,6 +186,9 @@ def _to_routine(parsed: RoutineFile) -> Routine:
         video_url=parsed.video_url,
         sides=tuple(parsed.sides),
         gentle=GentleVariant(reps=parsed.gentle.reps, hold_scale=parsed.gentle.hold_scale),
+        get_ready_seconds=parsed.get_ready_seconds,
+        switch_seconds=parsed.switch_seconds,
+        switch_image=images.get(" switch"),
         steps=tuple(
             Step(
                 id=s.id,
@@ -195,6 +199,8 @@ def _to_routine(parsed: RoutineFile) -> Routine:
                 hold_seconds=s.hold_seconds,
                 rest_seconds=s.rest_seconds,
                 halfway_cue=s.halfway_cue,
+                get_ready_seconds=s.get_ready_seconds,
+                image=images.get(s.id),
             )
             for s in parsed.steps
         ),
@@ -217,13 +223,28 @@ def _load_routines(root: Path, problems: list[ContentProblem]) -> dict[str, Rout
             continue
         assert isinstance(parsed, RoutineFile)
         ok = True
+        images: dict[str, StepMedia] = {}
         for index, step in enumerate(parsed.steps):
             ok &= _check_template(step.text, tuple(STEP_PLACEHOLDERS), file, f"steps.{index}.text", problems)
+            if step.image is not None:
+                media, problem = resolve_image(step.image, root)
+                if media is None:
+                    problems.append(ContentProblem(file, f"steps.{index}.image", problem or "unusable picture"))
+                    ok = False
+                else:
+                    images[step.id] = media
+        if parsed.switch_image is not None:
+            media, problem = resolve_image(parsed.switch_image, root)
+            if media is None:
+                problems.append(ContentProblem(file, "switch_image", problem or "unusable picture"))
+                ok = False
+            else:
+                images[" switch"] = media  # not a step id (ids have no spaces)
         if parsed.id in routines:
             problems.append(ContentProblem(file, "id", f"routine id {parsed.id!r} is already used by another file"))
             continue
         if ok:
-            routines[parsed.id] = _to_routine(parsed)
+            routines[parsed.id] = _to_routine(parsed, images)
     return routines
 
 

@@ -25,6 +25,8 @@ class StepFile(_Strict):
     hold_seconds: int | None = Field(default=None, ge=5, le=600)
     rest_seconds: int = Field(default=0, ge=0, le=300)
     halfway_cue: bool = True
+    get_ready_seconds: int | None = Field(default=None, ge=0, le=120)
+    image: str | None = Field(default=None, min_length=1, max_length=500)  # a file under content/ or a URL
 
 
 class GentleFile(_Strict):
@@ -42,6 +44,9 @@ class RoutineFile(_Strict):
         default_factory=lambda: ["left", "right"], min_length=1, max_length=2
     )
     gentle: GentleFile = Field(default_factory=GentleFile)
+    get_ready_seconds: int = Field(default=10, ge=0, le=120)
+    switch_seconds: int = Field(default=20, ge=0, le=120)
+    switch_image: str | None = Field(default=None, min_length=1, max_length=500)
     steps: list[StepFile] = Field(min_length=1, max_length=30)
 
     @field_validator("video_url")

@@ -66,6 +66,9 @@ class User(Base):
     # The outcome questions (issue 18): the daily morning-stiffness question and the weekly PEG check-in.
     ask_stiffness: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     weekly_checkin: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # "hands_free" (steps, holds, rests and the switch of sides run by themselves) or "taps" (a tap per step).
+    routine_mode: Mapped[str] = mapped_column(String(16), default="hands_free", server_default="hands_free")
+    sound_cues: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -134,6 +137,7 @@ class RoutineSession(Base):
     timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     timer_kind: Mapped[str | None] = mapped_column(String(16))
     live_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    cue_message_id: Mapped[int | None] = mapped_column(BigInteger)  # the last sound cue, deleted by the next
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_deliveries.id", ondelete="SET NULL"))
     gentle: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tighter_side: Mapped[str | None] = mapped_column(String(8))
@@ -282,3 +286,15 @@ ALL_USER_TABLES: tuple[type[Base], ...] = (
     SkippedDay,
     User,
 )
+
+
+class MediaFile(Base):
+    """A step picture's Telegram file id, so it is uploaded once and then sent by id. `key` names the content
+    file and its bytes (`illustrations/pigeon/position.png#<sha256 prefix>`) or the URL: a changed file is a new key.
+    Not about any user."""
+
+    __tablename__ = "media_files"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime]

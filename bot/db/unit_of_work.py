@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from bot.db.commits import note_commit
 from bot.db.engine import create_engine, database_description, session_factories, sqlite_file
 from bot.db.health import DatabaseHealth
+from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.outcomes import OutcomeRepository
 from bot.db.repositories.ratings import RatingRepository
 from bot.db.repositories.reminders import ReminderRepository
@@ -62,6 +63,7 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.ratings = RatingRepository(session)
         self.outcomes = OutcomeRepository(session)
+        self.media = MediaRepository(session)
         return self
 
     async def __aexit__(

@@ -17,11 +17,12 @@ class Phase(StrEnum):
     """Where the walkthrough is. The values are stored (in `RoutineState.to_dict`): never change them."""
 
     NEW = "new"  # created, waiting for Begin
-    READY = "ready"  # a step is shown; waiting for Done (start the hold / step done) or Skip
+    READY = "ready"  # a step is shown; waiting for Done (start the hold / step done) or Skip (hands-free: or its
+    # "get ready" time to run out)
     HOLDING = "holding"  # a timed rep is being held
     RESTING = "resting"  # resting between two reps of a timed step
-    SWITCH_SIDES = "switch_sides"  # one side is done; waiting for Done before the next side
-    PAUSED = "paused"  # a hold or rest is paused (RoutineState.paused_phase says which)
+    SWITCH_SIDES = "switch_sides"  # one side is done; waiting for Done (hands-free: or the switch time to run out)
+    PAUSED = "paused"  # a countdown is paused (RoutineState.paused_phase says which)
     ASK_AFTER_RATING = "ask_after_rating"
     ASK_TIGHTER_SIDE = "ask_tighter_side"
     FINISHED = "finished"  # walked through to the end (questions answered or skipped)
@@ -41,13 +42,15 @@ class IgnoreReason(StrEnum):
 @dataclass(frozen=True, slots=True)
 class ShowStep:
     """Send a new step message (title, text, buttons: Start/Done, Skip, Stop). `hold_seconds` is None for an
-    untimed step; `reps`/`hold_seconds` already account for the gentle variant."""
+    untimed step; `reps`/`hold_seconds` already account for the gentle variant. `get_ready`: hands-free, the
+    seconds before the step starts (or, untimed, moves on) by itself; None: it waits for a tap."""
 
     step_id: str
     side: str | None
     rep: int
     reps: int
     hold_seconds: int | None
+    get_ready: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,21 +91,45 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
-class SkippedHold:
-    """A running (or paused) hold or rest was skipped: the live message says so (the next step follows)."""
+class SwitchSides:
+    """All sided steps on `from_side` are done; get ready for `to_side` (button: Done). `seconds`: hands-free, the
+    time before the next side starts by itself (None: wait for Done)."""
+
+    from_side: str
+    to_side: str
+    seconds: int | None = None
+
+
+class CueKind(StrEnum):
+    """What a sound cue announces (hands-free mode)."""
+
+    HOLD_START = "hold_start"
+    HOLD_END = "hold_end"
+    SWITCH_SIDES = "switch_sides"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """Hands-free: a short new message that makes the phone sound (the previous cue is removed). `rest_seconds`
+    is the rest after a HOLD_END (0 after the last rep); `side` is the side to switch to for SWITCH_SIDES."""
+
+    kind: CueKind
+    step_id: str | None
+    side: str | None
+    rep: int = 1
+    reps: int = 1
+    rest_seconds: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HoldCut:
+    """A running or paused hold or rest ended early by Skip or Stop: the live message says so."""
 
     step_id: str
     side: str | None
     rep: int
     reps: int
-
-
-@dataclass(frozen=True, slots=True)
-class SwitchSides:
-    """All sided steps on `from_side` are done; get ready for `to_side` (button: Done)."""
-
-    from_side: str
-    to_side: str
+    stopped: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +198,9 @@ Effect = (
     | StartHold
     | LiveUpdate
     | Release
-    | SkippedHold
     | SwitchSides
+    | Cue
+    | HoldCut
     | ScheduleTimer
     | CancelTimers
     | AskAfterRating

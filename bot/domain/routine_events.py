@@ -18,6 +18,8 @@ class TimerKind(StrEnum):
     HALFWAY = "halfway"  # the halfway point of a hold (a live-message refresh that carries the halfway cue)
     HOLD_END = "hold_end"  # a hold is over
     REST_END = "rest_end"  # a rest between reps is over
+    READY_END = "ready_end"  # hands-free: the "get ready" time of a step is over (its first hold starts)
+    SWITCH_END = "switch_end"  # hands-free: the time to switch sides is over (the next side's first step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +44,15 @@ class Skip:
 
 @dataclass(frozen=True, slots=True)
 class Pause:
-    """Pause a running hold or rest."""
+    """Pause whatever counts down (`RoutineState.counts_down`): a hold, a rest, or in hands-free mode a step's
+    "get ready" time or the switch of sides. Other flows (a pain report mid-routine) pause through this too."""
 
     seq: int
 
 
 @dataclass(frozen=True, slots=True)
 class Resume:
-    """Resume a paused hold or rest with the time that was left."""
+    """Resume a paused hold or rest with the time that was left (a paused "get ready" or switch starts anew)."""
 
     seq: int
 

@@ -36,8 +36,11 @@ from bot.domain.routine_effects import (
     AskAfterRating,
     AskTighterSide,
     CancelTimers,
+    Cue,
+    CueKind,
     Effect,
     Finished,
+    HoldCut,
     Ignored,
     IgnoreReason,
     LiveUpdate,
@@ -47,7 +50,6 @@ from bot.domain.routine_effects import (
     Resumed,
     ScheduleTimer,
     ShowStep,
-    SkippedHold,
     Stale,
     StartHold,
     Stopped,
@@ -78,6 +80,7 @@ SAME_SIDE = "same"
 
 _TERMINAL = (Phase.FINISHED, Phase.STOPPED)
 _TIMED = (Phase.HOLDING, Phase.RESTING)
+_WAITS = (Phase.READY, Phase.SWITCH_SIDES)  # count down by themselves in hands-free mode
 _QUESTIONS = (Phase.ASK_AFTER_RATING, Phase.ASK_TIGHTER_SIDE)
 _AT_A_STEP = (Phase.READY, Phase.HOLDING, Phase.RESTING, Phase.PAUSED, Phase.SWITCH_SIDES)
 
@@ -135,15 +138,17 @@ def timer_schedule(
     duration: int, tick_seconds: int, *, halfway: bool, end: TimerKind
 ) -> tuple[tuple[int, TimerKind], ...]:
     """The checkpoints of a hold or rest of `duration` seconds, as (seconds from its start, kind),
-    ascending; the last one is (duration, end). TICKs fall on multiples of `tick_seconds` at least
-    `tick_seconds` away from the halfway point and from the end; HALFWAY (when asked for and `duration` >= 10)
-    is at duration // 2.
+    ascending; the last one is (duration, end). TICKs fall on every multiple of `tick_seconds` (the documented
+    refresh interval) except those less than `MIN_TICK_SECONDS` from the halfway point or from the end (Telegram
+    throttles faster edits of one message); HALFWAY (when asked for and `duration` >= 10) is at the true halfway
+    point, duration // 2. So no two edits are ever less than `MIN_TICK_SECONDS` apart, and none is more than
+    `tick_seconds` + `MIN_TICK_SECONDS` after the one before.
     """
     half = duration // 2 if halfway and duration >= HALFWAY_MIN_HOLD_SECONDS else None
     points: list[tuple[int, TimerKind]] = []
     moment = tick_seconds
-    while duration - moment >= tick_seconds:
-        if half is None or abs(moment - half) >= tick_seconds:
+    while duration - moment >= MIN_TICK_SECONDS:
+        if half is None or abs(moment - half) >= MIN_TICK_SECONDS:
             points.append((moment, TimerKind.TICK))
         moment += tick_seconds
     if half is not None:
@@ -164,7 +169,8 @@ class RoutineState:
     slot of the next side; in the closing questions it is the number of slots). `rep` is 1-based. `elapsed` is
     the seconds of the current hold or rest (HOLDING, RESTING, or PAUSED with `paused_phase`) already done, as
     of the last checkpoint. `seq` (what buttons carry) is bumped by every accepted transition except a TICK or
-    HALFWAY checkpoint; `timer_seq` (what timers carry) by every accepted transition.
+    HALFWAY checkpoint; `timer_seq` (what timers carry) by every accepted transition. `hands_free`: steps, rests
+    and the switch of sides run by themselves (see `counts_down`), with sound cues.
     """
 
     routine_id: str
@@ -180,6 +186,17 @@ class RoutineState:
     tighter_side: str | None = None
     tick_seconds: int = DEFAULT_TICK_SECONDS
     version: int = STATE_VERSION
+    hands_free: bool = False
+
+    @property
+    def counts_down(self) -> bool:
+        """A timer runs this phase out by itself: a hold or a rest, and in hands-free mode a step's "get ready"
+        time and the switch of sides. Exactly these can be paused (`Pause`), by a tap or by another flow."""
+        return self.phase in _TIMED or (self.hands_free and self.phase in _WAITS)
+
+    @property
+    def paused(self) -> bool:
+        return self.phase == Phase.PAUSED
 
     def __post_init__(self) -> None:
         if self.tick_seconds < MIN_TICK_SECONDS:
@@ -188,8 +205,9 @@ class RoutineState:
             raise ValueError(f"unsupported routine state version {self.version}")
         if (self.phase == Phase.PAUSED) != (self.paused_phase is not None):
             raise ValueError("paused_phase is set exactly when the phase is PAUSED")
-        if self.paused_phase is not None and self.paused_phase not in _TIMED:
-            raise ValueError("only a hold or a rest can be paused")
+        pausable = _TIMED + _WAITS if self.hands_free else _TIMED
+        if self.paused_phase is not None and self.paused_phase not in pausable:
+            raise ValueError("only a countdown (a hold, a rest, or a hands-free wait) can be paused")
         if self.seq < 0 or self.timer_seq < 0 or self.slot < 0 or self.rep < 1 or self.elapsed < 0:
             raise ValueError("seq, timer_seq, slot and elapsed must be >= 0 and rep >= 1")
 
@@ -208,6 +226,7 @@ class RoutineState:
             "after_rating": self.after_rating,
             "tighter_side": self.tighter_side,
             "tick_seconds": self.tick_seconds,
+            "hands_free": self.hands_free,
         }
 
     @classmethod
@@ -226,8 +245,9 @@ class RoutineState:
             raise ValueError("tighter_side must be a string or null")
         routine_id = data.get("routine_id")
         gentle = data.get("gentle")
-        if not isinstance(routine_id, str) or not isinstance(gentle, bool):
-            raise ValueError("routine_id must be a string and gentle a boolean")
+        hands_free = data.get("hands_free", False)  # absent in states stored before hands-free mode
+        if not isinstance(routine_id, str) or not isinstance(gentle, bool) or not isinstance(hands_free, bool):
+            raise ValueError("routine_id must be a string, gentle and hands_free booleans")
         return cls(
             routine_id=routine_id,
             gentle=gentle,
@@ -241,6 +261,7 @@ class RoutineState:
             after_rating=None if rating is None else float(rating),
             tighter_side=side,
             tick_seconds=_get_int(data, "tick_seconds"),
+            hands_free=hands_free,
         )
 
 
@@ -260,9 +281,16 @@ def _get_phase(value: object) -> Phase:
         raise ValueError(f"unknown phase {value!r}") from None
 
 
-def initial_state(routine: Routine, gentle: bool = False, *, tick_seconds: int = DEFAULT_TICK_SECONDS) -> RoutineState:
+def initial_state(
+    routine: Routine, gentle: bool = False, *, tick_seconds: int = DEFAULT_TICK_SECONDS, hands_free: bool = False
+) -> RoutineState:
     """A walkthrough that waits for Begin. `tick_seconds` is raised to 5 if lower."""
-    return RoutineState(routine_id=routine.id, gentle=gentle, tick_seconds=max(MIN_TICK_SECONDS, tick_seconds))
+    return RoutineState(
+        routine_id=routine.id,
+        gentle=gentle,
+        tick_seconds=max(MIN_TICK_SECONDS, tick_seconds),
+        hands_free=hands_free,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,7 +314,7 @@ def current_step(routine: Routine, state: RoutineState) -> CurrentStep | None:
         return None
     slot = slots[state.slot]
     seconds_left = None
-    if _timed_phase(state) is not None:
+    if _countdown_phase(state) in _TIMED:
         seconds_left = max(0, _duration(routine, state) - state.elapsed)
     return CurrentStep(
         step=slot.step,
@@ -334,7 +362,7 @@ def transition(routine: Routine, state: RoutineState, event: Event) -> Transitio
         case Resume():
             return _on_resume(routine, state, nxt)
         case Stop():
-            return _on_stop(state, nxt)
+            return _on_stop(routine, state, nxt)
         case TimerFired(kind=kind):
             return _on_timer(routine, state, nxt, kind)
         case AfterRating(value=value):
@@ -364,26 +392,25 @@ def _on_begin(routine: Routine, state: RoutineState, nxt: RoutineState) -> Trans
 
 
 def _on_done(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transition:
+    cancel: list[Effect] = [CancelTimers()] if state.counts_down else []
     if state.phase == Phase.READY:
         if step_hold_seconds(routine, _slot(routine, state).step, state.gentle) is None:
-            return _advance(routine, nxt, [])
-        return _start_hold(routine, nxt, state.rep, [])
+            return _advance(routine, nxt, cancel)
+        return _start_hold(routine, nxt, state.rep, cancel)
     if state.phase == Phase.HOLDING:
         return _end_hold(routine, nxt, [CancelTimers()])
     if state.phase == Phase.RESTING:
         return _start_hold(routine, nxt, state.rep + 1, [CancelTimers()])
     if state.phase == Phase.SWITCH_SIDES:
-        return _go_to_slot(routine, nxt, state.slot, [])
+        return _go_to_slot(routine, nxt, state.slot, cancel)
     return _ignored(state)
 
 
 def _on_skip(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transition:
     if state.phase == Phase.READY:
-        return _advance(routine, nxt, [])
+        return _advance(routine, nxt, [CancelTimers()] if state.counts_down else [])
     if state.phase in (Phase.HOLDING, Phase.RESTING, Phase.PAUSED):
-        slot = _slot(routine, state)
-        skipped = SkippedHold(slot.step.id, slot.side, state.rep, step_reps(routine, slot.step, state.gentle))
-        return _advance(routine, nxt, [CancelTimers(), skipped])
+        return _advance(routine, nxt, [CancelTimers(), *_cut(routine, state, stopped=False)])
     if state.phase == Phase.ASK_AFTER_RATING:
         return _after_rating_done(routine, nxt)
     if state.phase == Phase.ASK_TIGHTER_SIDE:
@@ -392,7 +419,7 @@ def _on_skip(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transi
 
 
 def _on_pause(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transition:
-    if state.phase not in _TIMED:
+    if not state.counts_down:
         return _ignored(state)
     paused = replace(nxt, phase=Phase.PAUSED, paused_phase=state.phase)
     return paused, [CancelTimers(), Paused(), _live(routine, paused, Phase.PAUSED)]
@@ -401,18 +428,24 @@ def _on_pause(routine: Routine, state: RoutineState, nxt: RoutineState) -> Trans
 def _on_resume(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transition:
     if state.phase != Phase.PAUSED or state.paused_phase is None:
         return _ignored(state)
-    resumed = replace(nxt, phase=state.paused_phase, paused_phase=None)
+    if state.paused_phase == Phase.READY:  # a "get ready" starts anew, with the step shown again
+        return _go_to_slot(routine, replace(nxt, phase=Phase.READY, paused_phase=None), state.slot, [Resumed()])
+    elapsed = 0 if state.paused_phase in _WAITS else nxt.elapsed
+    resumed = replace(nxt, phase=state.paused_phase, paused_phase=None, elapsed=elapsed)
+    if resumed.phase == Phase.SWITCH_SIDES:
+        return resumed, [Resumed(), _switch_sides(routine, resumed), _next_timer(routine, resumed)]
     return resumed, [Resumed(), _live(routine, resumed, resumed.phase), _next_timer(routine, resumed)]
 
 
-def _on_stop(state: RoutineState, nxt: RoutineState) -> Transition:
+def _on_stop(routine: Routine, state: RoutineState, nxt: RoutineState) -> Transition:
     stopped = replace(nxt, phase=Phase.STOPPED, paused_phase=None)
     completed = state.phase in _QUESTIONS
-    return stopped, [CancelTimers(), Stopped(), Finished(completed, state.after_rating, state.tighter_side)]
+    cut = _cut(routine, state, stopped=True)
+    return stopped, [CancelTimers(), *cut, Stopped(), Finished(completed, state.after_rating, state.tighter_side)]
 
 
 def _on_timer(routine: Routine, state: RoutineState, nxt: RoutineState, kind: TimerKind) -> Transition:
-    if state.phase not in _TIMED:
+    if not state.counts_down:
         return _ignored(state)
     moment, expected = _pending_checkpoint(routine, state)
     if kind != expected:
@@ -421,6 +454,12 @@ def _on_timer(routine: Routine, state: RoutineState, nxt: RoutineState, kind: Ti
         return _end_hold(routine, nxt, [])
     if kind == TimerKind.REST_END:
         return _start_hold(routine, nxt, state.rep + 1, [])
+    if kind == TimerKind.READY_END:
+        if step_hold_seconds(routine, _slot(routine, state).step, state.gentle) is None:
+            return _advance(routine, nxt, [])
+        return _start_hold(routine, nxt, 1, [])
+    if kind == TimerKind.SWITCH_END:
+        return _go_to_slot(routine, nxt, state.slot, [])
     reached = replace(nxt, seq=state.seq, elapsed=moment)  # a checkpoint: the buttons keep their meaning
     live = _live(routine, reached, reached.phase, halfway=kind == TimerKind.HALFWAY)
     return reached, [live, _next_timer(routine, reached)]
@@ -446,14 +485,18 @@ def _on_tighter_side(routine: Routine, state: RoutineState, nxt: RoutineState, s
 
 def _restore(routine: Routine, state: RoutineState) -> list[Effect]:
     match state.phase:
+        case Phase.READY if state.hands_free:
+            return [CancelTimers(), _show_step(routine, state), _next_timer(routine, state)]
         case Phase.READY:
             return [_show_step(routine, state)]
+        case Phase.SWITCH_SIDES if state.hands_free:
+            return [CancelTimers(), _switch_sides(routine, state), _next_timer(routine, state)]
         case Phase.HOLDING | Phase.RESTING:
             return [CancelTimers(), _live(routine, state, state.phase), _next_timer(routine, state)]
         case Phase.PAUSED:
             return [_live(routine, state, Phase.PAUSED)]
         case Phase.SWITCH_SIDES:
-            return [_switch_sides(routine, state.slot)]
+            return [_switch_sides(routine, state)]
         case Phase.ASK_AFTER_RATING:
             return [AskAfterRating()]
         case Phase.ASK_TIGHTER_SIDE:
@@ -470,6 +513,8 @@ def _go_to_slot(routine: Routine, state: RoutineState, index: int, effects: list
     if index >= len(walkthrough(routine)):
         return _to_questions(routine, state, effects)
     ready = replace(state, phase=Phase.READY, slot=index, rep=1, elapsed=0, paused_phase=None)
+    if ready.hands_free:
+        return ready, [*effects, _show_step(routine, ready), _next_timer(routine, ready)]
     return ready, [*effects, _show_step(routine, ready)]
 
 
@@ -481,7 +526,10 @@ def _advance(routine: Routine, state: RoutineState, effects: list[Effect]) -> Tr
         before, after = slots[state.slot].side, slots[index].side
         if before is not None and after is not None and before != after:
             switch = replace(state, phase=Phase.SWITCH_SIDES, slot=index, rep=1, elapsed=0, paused_phase=None)
-            return switch, [*effects, _switch_sides(routine, index)]
+            if switch.hands_free:
+                cue = Cue(CueKind.SWITCH_SIDES, None, after)
+                return switch, [*effects, _switch_sides(routine, switch), cue, _next_timer(routine, switch)]
+            return switch, [*effects, _switch_sides(routine, switch)]
     return _go_to_slot(routine, state, index, effects)
 
 
@@ -517,7 +565,11 @@ def _start_hold(routine: Routine, state: RoutineState, rep: int, effects: list[E
     seconds = step_hold_seconds(routine, slot.step, state.gentle)
     assert seconds is not None  # only timed steps are held
     holding = replace(state, phase=Phase.HOLDING, rep=rep, elapsed=0, paused_phase=None)
-    start = StartHold(slot.step.id, slot.side, rep, step_reps(routine, slot.step, state.gentle), seconds)
+    reps = step_reps(routine, slot.step, state.gentle)
+    start = StartHold(slot.step.id, slot.side, rep, reps, seconds)
+    if holding.hands_free:
+        cue = Cue(CueKind.HOLD_START, slot.step.id, slot.side, rep, reps)
+        return holding, [*effects, start, cue, _next_timer(routine, holding)]
     return holding, [*effects, start, _next_timer(routine, holding)]
 
 
@@ -528,6 +580,8 @@ def _end_hold(routine: Routine, state: RoutineState, effects: list[Effect]) -> T
     last = state.rep >= reps
     rest = 0 if last else max(0, slot.step.rest_seconds)
     released = [*effects, Release(slot.step.id, slot.side, state.rep, reps, rest)]
+    if state.hands_free:
+        released.append(Cue(CueKind.HOLD_END, slot.step.id, slot.side, state.rep, reps, rest))
     if last:
         return _advance(routine, state, released)
     if rest == 0:
@@ -543,24 +597,34 @@ def _slot(routine: Routine, state: RoutineState) -> Slot:
     return walkthrough(routine)[state.slot]
 
 
-def _timed_phase(state: RoutineState) -> Phase | None:
-    """HOLDING or RESTING when one is running or paused, else None."""
-    if state.phase in _TIMED:
+def _countdown_phase(state: RoutineState) -> Phase | None:
+    """The phase that counts down, running or paused (HOLDING, RESTING, or hands-free READY / SWITCH_SIDES)."""
+    if state.counts_down:
         return state.phase
     return state.paused_phase
 
 
 def _duration(routine: Routine, state: RoutineState) -> int:
     step = _slot(routine, state).step
-    if _timed_phase(state) == Phase.RESTING:
+    phase = _countdown_phase(state)
+    if phase == Phase.RESTING:
         return max(0, step.rest_seconds)
+    if phase == Phase.READY:
+        return max(0, routine.get_ready_of(step))
+    if phase == Phase.SWITCH_SIDES:
+        return max(0, routine.switch_seconds)
     return step_hold_seconds(routine, step, state.gentle) or 0
 
 
 def _schedule(routine: Routine, state: RoutineState) -> tuple[tuple[int, TimerKind], ...]:
     step = _slot(routine, state).step
     duration = _duration(routine, state)
-    if _timed_phase(state) == Phase.RESTING:
+    phase = _countdown_phase(state)
+    if phase == Phase.READY:  # the step message is not a countdown: one timer, at the end
+        return ((duration, TimerKind.READY_END),)
+    if phase == Phase.SWITCH_SIDES:
+        return ((duration, TimerKind.SWITCH_END),)
+    if phase == Phase.RESTING:
         return timer_schedule(duration, state.tick_seconds, halfway=False, end=TimerKind.REST_END)
     return timer_schedule(duration, state.tick_seconds, halfway=step.halfway_cue, end=TimerKind.HOLD_END)
 
@@ -594,12 +658,21 @@ def _show_step(routine: Routine, state: RoutineState) -> ShowStep:
         state.rep,
         step_reps(routine, slot.step, state.gentle),
         step_hold_seconds(routine, slot.step, state.gentle),
+        max(0, routine.get_ready_of(slot.step)) if state.hands_free else None,
     )
 
 
-def _switch_sides(routine: Routine, index: int) -> SwitchSides:
+def _switch_sides(routine: Routine, state: RoutineState) -> SwitchSides:
     slots = walkthrough(routine)
-    before, after = slots[index - 1].side, slots[index].side
+    before, after = slots[state.slot - 1].side, slots[state.slot].side
     assert before is not None
     assert after is not None
-    return SwitchSides(before, after)
+    return SwitchSides(before, after, max(0, routine.switch_seconds) if state.hands_free else None)
+
+
+def _cut(routine: Routine, state: RoutineState, *, stopped: bool) -> list[Effect]:
+    """A HoldCut when a hold or rest (running or paused) is ended early; nothing otherwise."""
+    if _countdown_phase(state) not in _TIMED:
+        return []
+    slot = _slot(routine, state)
+    return [HoldCut(slot.step.id, slot.side, state.rep, step_reps(routine, slot.step, state.gentle), stopped)]

@@ -3,12 +3,27 @@
 A routine is a list of steps. Steps marked `per_side` are done once for each side in `sides`, in order, with a
 "switch sides" cue between sides; the others are done once (before the sided part if they come first in the list,
 after it if they come last). A step with `hold_seconds` is timed: each of its `reps` is a hold, paced by cues,
-followed by `rest_seconds` before the next rep.
+followed by `rest_seconds` before the next rep. In hands-free mode each step gets `get_ready_seconds` (its own, or
+the routine's) before it starts by itself, and the switch of sides `switch_seconds`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class StepMedia:
+    """A step's picture: `location` is an absolute file path or an http(s) URL; `key` names it for the file-id cache
+    (the content path and a hash of its bytes, or the URL)."""
+
+    location: str
+    key: str
+    filename: str
+
+    @property
+    def is_url(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +36,8 @@ class Step:
     hold_seconds: int | None = None
     rest_seconds: int = 0
     halfway_cue: bool = True
+    get_ready_seconds: int | None = None  # hands-free: the time to get ready before it starts (None: the routine's)
+    image: StepMedia | None = None
 
     @property
     def is_timed(self) -> bool:
@@ -45,6 +62,13 @@ class Routine:
     sides: tuple[str, ...] = ("left", "right")
     video_url: str | None = None
     gentle: GentleVariant = field(default_factory=GentleVariant)
+    get_ready_seconds: int = 10  # hands-free: time to read a step and get ready before its first hold starts
+    switch_seconds: int = 20  # hands-free: time to come out of the pose and set up on the other side
+    switch_image: StepMedia | None = None  # the picture shown with the switch of sides
+
+    def get_ready_of(self, step: Step) -> int:
+        """The hands-free "get ready" time before `step` starts (or, untimed, before the next step)."""
+        return self.get_ready_seconds if step.get_ready_seconds is None else step.get_ready_seconds
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

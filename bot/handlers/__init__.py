@@ -22,6 +22,7 @@ from bot.handlers import (
     reminders,
     report,
     routine,
+    routine_choice,
     safety,
     settings,
     text,
@@ -35,6 +36,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     pausing.register(application)
     reminders.register(application)
     routine.register(application)
+    routine_choice.register(application)
     safety.register(application)
     ratings.register(application)
     outcomes.register(application)

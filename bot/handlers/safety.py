@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.domain.pain_text import recognise
-from bot.domain.routine_events import Pause
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.routine.runtime import Work
 from bot.services import safety as service
@@ -23,7 +22,7 @@ from bot.views import safety as views
 
 
 async def consume_text(context: BotContext) -> bool:
-    """Text that reports pain or a warning sign: advice first, then the hold paused; False if it reports none."""
+    """Text that reports pain or a warning sign: advice first, then what counts down paused; False if none."""
     scope = await context.scope()
     kind = recognise(context.text, scope.content.safety_words)
     if kind is None:
@@ -32,12 +31,8 @@ async def consume_text(context: BotContext) -> bool:
         report = await service.report(uow, scope, kind)
     await context.reply(views.advice(scope.content, report))
     if report.session_id is not None and report.pause_seq is not None:
-        work: Work = partial(
-            walking.apply_event,
-            user_id=scope.user_id,
-            session_id=report.session_id,
-            event=Pause(report.pause_seq),
-        )
+        # The one entry point that pauses whatever counts down (a hold, a rest, a hands-free "get ready" or switch).
+        work: Work = partial(walking.pause_active, user_id=scope.user_id)
         await context.app.routine.run(scope.user_id, work)
     return True
 

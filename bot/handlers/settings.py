@@ -23,6 +23,7 @@ from bot.ui.callbacks_settings import (
     ChangeSetting,
     PickTime,
     PickTimezone,
+    RoutinePref,
     SecondTime,
     SettingsMenu,
     SnoozeLength,
@@ -216,6 +217,20 @@ async def answer_snooze(context: BotContext, _question: OpenQuestion) -> bool:
     return True
 
 
+async def on_routine_pref(update: Update, context: BotContext) -> None:
+    """Hands-free or a tap per step; sound cues on or off (the last row of /settings)."""
+    scope = await context.scope()
+    _query, data = parsed_callback(update, RoutinePref)
+    snap = None
+    if data is not None:
+        async with context.app.db.unit_of_work() as uow:
+            snap = await service.set_routine_pref(uow, scope, data.what)
+    if data is None or snap is None:
+        await context.reply(common_views.stale_button(scope.content))
+        return
+    await context.reply(views.routine_pref_set(scope, snap, data.what))
+
+
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(CommandHandler("settings", on_settings))
     for callback_type, callback in (
@@ -225,5 +240,6 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         (PickTimezone, on_pick_timezone),
         (SecondTime, on_second_time),
         (SnoozeLength, on_snooze_length),
+        (RoutinePref, on_routine_pref),
     ):
         application.add_handler(CallbackQueryHandler(callback, pattern=callback_pattern(callback_type)))

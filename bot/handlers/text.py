@@ -2,9 +2,9 @@
 
 Order: a report of pain or a warning sign first (whatever else was asked, it gets the safety advice); then plain
 words that mean a command ("help", "stop", "skip", "later": what they do depends on the moment, see `words`);
-an unknown user is asked to /start; then the answer to the open question (`prompts_typed`: one registry for every
-question the bot asks); then a stiffness rating typed at any time; then small talk ("thanks", "hi", "👍"); anything
-else gets a short hint.
+an unknown user is asked to /start; a routine's number or name right after /routine; then the answer to the open
+question (`prompts_typed`: one registry for every question the bot asks); then a stiffness rating typed at any
+time; then small talk ("thanks", "hi", "👍"); anything else gets a short hint.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import prompts_typed, ratings, safety, words
+from bot.handlers import prompts_typed, ratings, routine_choice, safety, words
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
@@ -36,6 +36,7 @@ CONSUMERS: tuple[TextConsumer, ...] = (
     safety.consume_text,
     words.consume_command,
     _not_started,
+    routine_choice.consume_text,  # a routine's number or name right after /routine
     prompts_typed.consume_text,
     ratings.consume_text,
     words.consume_small_talk,

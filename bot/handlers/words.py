@@ -1,8 +1,9 @@
 """Plain words typed instead of commands or buttons ("help", "stop", "skip", "later", "done"), and small talk.
 
 What a word does depends on the moment: at an open outcome question "skip" and "not now" decline it (its reader
-answers); during a routine "stop", "skip", "pause", "resume" and "done" act on it
-like its buttons; on today's open reminder "later" snoozes it, "skip" skips the day and "start" begins the
+answers); during a routine "stop", "skip", "pause", "resume" and "done"/"next" act on it like its buttons, in both
+modes ("pause" goes through `walking.pause_active`, so in hands-free mode it also stops a "get ready" or
+switch-of-sides countdown); on today's open reminder "later" snoozes it, "skip" skips the day and "start" begins the
 routine; otherwise a word does what its slash command does (/stop, /pause, /settings...; /delete asks first).
 """
 
@@ -15,7 +16,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.domain.plain_words import command_word, small_talk
 from bot.domain.routine_effects import Phase
-from bot.domain.routine_events import Done, Event, Pause, Resume, Skip, Stop
+from bot.domain.routine_events import Done, Event, Resume, Skip, Stop
 from bot.handlers import common, data, onboarding, pausing, progress, reminders, routine, settings
 from bot.routine.runtime import Work
 from bot.services import questions
@@ -46,12 +47,12 @@ _WAITING = frozenset({Phase.READY, Phase.SWITCH_SIDES})
 def _routine_work(word: str, user_id: int, at: Position) -> Work | None:
     """What `word` does to the running routine (None: nothing it could do now)."""
     event: Event | None = None
+    if word == "pause" and at.counts_down:  # a hold, a rest, or a hands-free "get ready" or switch of sides
+        return partial(walking.pause_active, user_id=user_id)  # the one entry point, as for a pain report
     if word == "stop":
         event = Stop(at.seq)
     elif word == "skip":
         event = Skip(at.seq)
-    elif word == "pause" and at.phase in _TIMED:
-        event = Pause(at.seq)
     elif word == "resume" and at.phase == Phase.PAUSED:
         event = Resume(at.seq)
     elif (word in ("done", "resume", "start") and at.phase in _WAITING) or (word == "done" and at.phase in _TIMED):
@@ -92,6 +93,8 @@ async def _in_routine(context: BotContext, word: str, user_id: int, at: Position
     work = _routine_work(word, user_id, at)
     if work is None:
         key = "nothing_to_pause" if word == "pause" else "routine_hint"
+        if at.phase == Phase.PAUSED and word in ("pause", "done", "start"):
+            key = "already_paused"  # "done" cannot go on from a pause: say what does
         await context.reply(views.said((await context.scope()).content, key))
         return True
     await context.app.routine.run(user_id, work)

@@ -1,12 +1,16 @@
 """Showing what a routine input did (`Outcome`): the tapped button's answer, the messages and edits rendered by
-`bot.views.routine`, which message is the live one, and the timer to arm or cancel."""
+`bot.views.routine`, which message is the live one, the hands-free sound cue (a new message; the one before it is
+deleted), the pacing of new messages, and the timer to arm or cancel."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.loader import Content
 from bot.domain.routine_effects import CancelTimers
+from bot.routine.pacing import ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import walking
 from bot.services.routine.outcome import Outcome, OutcomeKind, PendingTimer
@@ -25,15 +29,31 @@ async def ask_to_continue(app: AppContext, pending: PendingTimer) -> None:
     await app.sender.send(pending.chat_id, views.interrupted(app.content, routine, pending.session_id))
 
 
-async def _show(
-    app: AppContext, outcome: Outcome, messages: list[OutgoingMessage], edit: OutgoingMessage | None
-) -> None:
-    """Edit the live message (if asked), take the buttons off it when new messages follow, send them, and
-    remember the last one sent as the new live message."""
+async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer: ChatPacer | None) -> None:
+    """Edit the live message (if asked), take the buttons off it when new messages follow, send them (each in its
+    chat's slot: at most one new message a second), remember the last one sent as the new live message; then send
+    the sound cue and delete the one before it (or just delete it, at the end)."""
     chat_id = outcome.chat_id if outcome.chat_id is not None else outcome.user_id
     assert chat_id is not None
+    messages, edit = plan.send, plan.edit
     live = outcome.live_message_id
     new_live = live
+    cue, old_cue = plan.cue, outcome.cue_message_id
+    sound = True
+    hands_free = outcome.state is not None and outcome.state.hands_free
+    if (cue is not None or messages) and outcome.user_id is not None and hands_free:
+        async with app.db.unit_of_work(read_only=True) as uow:
+            sound = await walking.sound_cues(uow, outcome.user_id)
+    if not sound:  # sound cues off: no cue, and the routine's new messages come silently
+        cue = None
+        messages = [replace(message, silent=True) for message in messages]
+
+    async def send(message: OutgoingMessage) -> int:
+        if pacer is None:
+            return await _send(app, chat_id, message)
+        async with pacer.slot(chat_id):
+            return await _send(app, chat_id, message)
+
     if edit is not None:
         if live is None:
             messages = [edit, *messages]
@@ -42,24 +62,54 @@ async def _show(
     elif messages and live is not None:
         await app.sender.remove_buttons(chat_id, live)
     for message in messages:
-        new_live = await app.sender.send(chat_id, message)
-    if outcome.session_id is not None and new_live is not None and new_live != live:
+        new_live = await send(message)
+    new_cue = old_cue
+    if plan.clear_cue:  # the questions or the end: their own message is the cue
+        new_cue = None
+    elif cue is not None:
+        new_cue = await send(cue)
+    if old_cue is not None and new_cue != old_cue:
+        await app.sender.delete(chat_id, old_cue)
+    if outcome.session_id is not None and (new_live != live or new_cue != old_cue):
         async with app.db.unit_of_work() as uow:
-            await walking.set_live_message(uow, outcome.session_id, new_live)
+            await walking.set_messages(
+                uow, outcome.session_id, live=new_live if new_live != live else None, cue=new_cue
+            )
 
 
-def _messages(content: Content, outcome: Outcome) -> tuple[list[OutgoingMessage], OutgoingMessage | None]:
+async def _send(app: AppContext, chat_id: int, message: OutgoingMessage) -> int:
+    """Send one message; one with a content picture goes by the picture's cached Telegram file id (uploaded the
+    first time, and again when Telegram has forgotten it), and the file id it has now is remembered."""
+    photo = message.photo
+    if photo is None:
+        return await app.sender.send(chat_id, message)
+    async with app.db.unit_of_work(read_only=True) as uow:
+        cached = await uow.media.file_id(photo.key)
+
+    def upload() -> bytes | str:
+        if photo.location.startswith(("http://", "https://")):
+            return photo.location
+        return Path(photo.location).read_bytes()
+
+    message_id, file_id = await app.sender.send_photo(chat_id, message, file_id=cached, upload=upload)
+    if file_id is not None and file_id != cached:
+        async with app.db.unit_of_work() as uow:
+            await uow.media.remember(photo.key, file_id, app.clock.now())
+    return message_id
+
+
+def _plan(content: Content, outcome: Outcome) -> views.RenderPlan:
     """What to send, and what to show in place of the live message, for the outcome."""
     routine, session_id = outcome.routine, outcome.session_id
     match outcome.kind:
         case OutcomeKind.ASK_BEFORE if routine is not None and session_id is not None:
-            return [views.ask_before(content, routine, session_id)], None
+            return views.RenderPlan(send=[views.ask_before(content, routine, session_id)])
         case OutcomeKind.ASK_GENTLE if session_id is not None and outcome.before is not None:
-            return [views.gentle_offer(content, session_id, outcome.before)], None
+            return views.RenderPlan(send=[views.gentle_offer(content, session_id, outcome.before)])
         case OutcomeKind.SKIPPED_TODAY:
-            return [views.skipped_today(content)], None
+            return views.RenderPlan(send=[views.skipped_today(content)])
         case OutcomeKind.STOPPED:
-            return [views.stopped(content)], None
+            return views.RenderPlan(send=[views.stopped(content)], clear_cue=True)
         case OutcomeKind.APPLIED if routine is not None and session_id is not None and outcome.state is not None:
             plan = views.render(
                 content,
@@ -73,12 +123,12 @@ def _messages(content: Content, outcome: Outcome) -> tuple[list[OutgoingMessage]
             )
             if outcome.began:
                 plan.send.insert(0, views.intro(content, routine, outcome.state.gentle))
-            return plan.send, plan.edit
+            return plan
         case _:
-            return [], None
+            return views.RenderPlan()
 
 
-async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome) -> None:
+async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome, pacer: ChatPacer | None = None) -> None:
     """Act on the outcome after its commit: cancel timers, show its messages, arm its timer."""
     content = app.content
     if outcome.session_id is not None and (
@@ -95,8 +145,8 @@ async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome) -> N
     elif outcome.kind == OutcomeKind.INTERRUPTED and routine and session_id is not None and chat_id is not None:
         await app.sender.send(chat_id, views.interrupted(content, routine, session_id))
     else:
-        send, edit = _messages(content, outcome)
-        if send or edit is not None:
-            await _show(app, outcome, send, edit)
+        plan = _plan(content, outcome)
+        if plan.send or plan.edit is not None or plan.cue is not None or plan.clear_cue:
+            await _show(app, outcome, plan, pacer)
     if outcome.timer is not None:
         timers.arm(outcome.timer)

@@ -28,6 +28,7 @@ from bot.domain.routine_effects import Finished
 from bot.domain.routine_events import TimerFired
 from bot.logging_setup import log_failure
 from bot.routine import presenter
+from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.ratings import RatingSource
 from bot.services.routine import starting, walking
@@ -67,6 +68,7 @@ class RoutineRuntime:
         self.observer = observer
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user id -> (lock, users of it)
         self.timers = RoutineTimers(self._on_timer)
+        self.pacer = ChatPacer(MESSAGE_GAP_SECONDS / max(app.settings.time_scale, 1e-9))
 
     def env(self) -> RoutineEnv:
         app = self._app
@@ -99,7 +101,7 @@ class RoutineRuntime:
             _observe(self.observer, outcome)
             if query_id is not None:
                 await app.sender.answer(query_id, views.tap_answer(app.content, outcome.kind))
-            await presenter.present(app, self.timers, outcome)
+            await presenter.present(app, self.timers, outcome, self.pacer)
         return outcome
 
     async def begin(
@@ -149,6 +151,7 @@ class RoutineRuntime:
         for timer in pending:
             if timer.plan is not None:
                 self.timers.arm(timer.plan)
+                await self._refresh(timer)
             else:
                 await self._ask_to_continue(timer)
         if pending:
@@ -180,6 +183,18 @@ class RoutineRuntime:
         except Exception as exc:
             if not self._app.db.health.record_failure(exc):
                 log_failure(log, "routine timer sweep failed", exc)
+
+    async def _refresh(self, pending: PendingTimer) -> None:
+        """After a restart, show a running hold's or rest's live message with the time left now."""
+        app = self._app
+        try:
+            async with self.locked(pending.user_id):
+                async with app.db.unit_of_work(read_only=True) as uow:
+                    outcome = await walking.refreshed_view(uow, self.env(), pending.session_id)
+                if outcome is not None:
+                    await presenter.present(app, self.timers, outcome, self.pacer)
+        except Exception as exc:  # one unreachable user must not stop the others' timers
+            log.warning("could not refresh an interrupted routine: %s", type(exc).__name__)
 
     async def _ask_to_continue(self, pending: PendingTimer) -> None:
         """After a restart, a session whose state cannot be continued: ask to start over or stop."""

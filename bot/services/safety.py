@@ -19,6 +19,7 @@ from bot.db.unit_of_work import UnitOfWork
 from bot.domain.local_time import local_today
 from bot.domain.pain_text import SafetyKind
 from bot.domain.routine_effects import Phase
+from bot.domain.routine_machine import RoutineState
 from bot.services.reminders import open_reminder
 from bot.services.routine.outcome import Outcome, OutcomeKind, RoutineEnv
 from bot.services.routine.sessions import chat_of, close, open_session, outcome_of
@@ -51,6 +52,13 @@ class SafetySummary:
     last: date | None
 
 
+def _counts_down(state: dict[str, object]) -> bool:
+    try:
+        return RoutineState.from_dict(state).counts_down
+    except ValueError:
+        return False
+
+
 def _where(session: RoutineSession | None) -> tuple[SafetyContext, int | None]:
     """The context of a report made with `session` active, and the seq to pause it with (if it runs a timer)."""
     if session is None or not isinstance(session.state, dict):
@@ -58,6 +66,8 @@ def _where(session: RoutineSession | None) -> tuple[SafetyContext, int | None]:
     phase = session.state.get("phase")
     if phase in _TIMED:
         return "hold", session.seq
+    if _counts_down(session.state):  # a hands-free "get ready" or switch of sides: paused too
+        return "routine", session.seq
     if phase == Phase.PAUSED.value:
         return "hold", None
     if phase in _RATING:

@@ -34,6 +34,8 @@ class SettingsSnapshot:
     next_due: datetime | None
     ask_stiffness: bool = True  # the morning-stiffness question (issue 18)
     weekly_checkin: bool = True  # the weekly check-in
+    hands_free: bool = True
+    sound_cues: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ async def snapshot(uow: UnitOfWork, user: User) -> SettingsSnapshot:
         next_due=earliest_due(list(slots.values())),
         ask_stiffness=user.ask_stiffness,
         weekly_checkin=user.weekly_checkin,
+        hands_free=user.routine_mode != "taps",
+        sound_cues=user.sound_cues,
     )
 
 
@@ -158,6 +162,22 @@ async def set_second_reminder(uow: UnitOfWork, scope: UserScope, local_time: tim
         await uow.reminders.set_slot(scope.user_id, SECOND, local_time, None, enabled=True)
     slots = await reschedule(uow, user, scope.now, scope.default_timezone)
     return Scheduled(earliest_due(slots), user.paused_until)
+
+
+async def set_routine_pref(uow: UnitOfWork, scope: UserScope, what: str) -> SettingsSnapshot | None:
+    """Hands-free or a tap per step; sound cues on or off (from the next routine on, and the running one's cues).
+    None when the user has not finished set-up or `what` is not a choice."""
+    user = await _onboarded(uow, scope.user_id)
+    if user is None:
+        return None
+    if what in ("hands_free", "taps"):
+        user.routine_mode = what
+    elif what in ("sound_on", "sound_off"):
+        user.sound_cues = what == "sound_on"
+    else:
+        return None
+    await uow.flush()
+    return await snapshot(uow, user)
 
 
 async def set_snooze_minutes(uow: UnitOfWork, scope: UserScope, minutes: int, allowed: list[int]) -> Scheduled | None:

@@ -98,6 +98,9 @@ class ReplyTarget:
     message_id: int | None = None
 
 
+MAX_CAPTION = 1024  # Telegram's limit for a caption (checked on the HTML text: a little stricter than needed)
+
+
 class Sender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
@@ -133,6 +136,50 @@ class Sender:
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
         return sent.message_id
+
+    async def send_photo(
+        self, chat_id: int, message: OutgoingMessage, *, file_id: str | None, upload: Callable[[], bytes | str]
+    ) -> tuple[int, str | None]:
+        """Send `message` with its content picture: by `file_id` when Telegram has it, else uploaded (`upload()`:
+        the bytes, or a URL for Telegram to fetch); a file id Telegram no longer knows is uploaded anew. A text too
+        long for a caption follows the picture as its own message. (The id of the message that carries the text and
+        buttons, the picture's file id now.)"""
+        photo = message.photo
+        assert photo is not None
+        fits = len(message.text) <= MAX_CAPTION
+        markup = keyboard(message) if fits else None
+
+        async def attempt(source: str | InputFile) -> Message:
+            return await retrying(
+                lambda: self.bot.send_photo(
+                    chat_id,
+                    source,
+                    caption=message.text if fits else None,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_notification=message.silent,
+                )
+            )
+
+        sent: Message | None = None
+        try:
+            if file_id is not None:
+                try:
+                    sent = await attempt(file_id)
+                except BadRequest as exc:
+                    if "file" not in str(exc).lower():
+                        raise
+                    log.info("a step picture's file id was forgotten by Telegram: uploading it again")
+            if sent is None:
+                data = upload()
+                sent = await attempt(data if isinstance(data, str) else InputFile(data, filename=photo.filename))
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        new_id = sent.photo[-1].file_id if sent.photo else None
+        if fits:
+            return sent.message_id, new_id
+        text_only = OutgoingMessage(message.text, message.buttons, silent=message.silent)
+        return await self.send(chat_id, text_only), new_id
 
     async def deliver(self, target: ReplyTarget, reply: Reply) -> list[int]:
         """Show `reply` (see `Reply` for the order); the ids of the messages sent."""
@@ -213,6 +260,15 @@ class Sender:
             raise RecipientBlocked(chat_id) from exc
         except BadRequest as exc:
             log.debug("could not remove buttons: %s", exc)
+
+    async def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message of the bot (best effort: it may be gone already, or too old to delete)."""
+        try:
+            await retrying(lambda: self.bot.delete_message(chat_id=chat_id, message_id=message_id))
+        except Forbidden as exc:
+            raise RecipientBlocked(chat_id) from exc
+        except BadRequest as exc:
+            log.debug("could not delete a message: %s", exc)
 
     async def answer(self, callback_query_id: str, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a button tap (stops the spinner); a too-old query is not an error worth raising."""

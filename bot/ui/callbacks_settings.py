@@ -60,6 +60,14 @@ class SecondTime(CallbackData):
 
 
 @dataclass(frozen=True, slots=True)
+class RoutinePref(CallbackData):
+    """How the guided routine runs: "hands_free" or "taps" (a tap per step), "sound_on" or "sound_off" (cues)."""
+
+    prefix = "rm"
+    what: Literal["hands_free", "taps", "sound_on", "sound_off"]
+
+
+@dataclass(frozen=True, slots=True)
 class SnoozeLength(CallbackData):
     prefix = "sl"
     minutes: int

@@ -22,6 +22,16 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A content picture shown with a message (its text becomes the caption): sent by Telegram file id once it
+    has been uploaded (`key` names it in the file-id cache); `location` is a file path or an http(s) URL."""
+
+    key: str
+    location: str
+    filename: str
+
+
 Rows = tuple[tuple[Button, ...], ...]
 
 
@@ -31,9 +41,10 @@ class OutgoingMessage:
     buttons: Rows = ()
     attachment: Attachment | None = None
     silent: bool = False
+    photo: Photo | None = None
 
     def with_buttons(self, buttons: Rows) -> OutgoingMessage:
-        return OutgoingMessage(self.text, buttons, self.attachment, self.silent)
+        return OutgoingMessage(self.text, buttons, self.attachment, self.silent, self.photo)
 
 
 @dataclass(frozen=True, slots=True)

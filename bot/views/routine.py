@@ -16,19 +16,21 @@ from bot.content.loader import Content
 from bot.domain.routine_effects import (
     AskAfterRating,
     AskTighterSide,
+    Cue,
+    CueKind,
     Effect,
     Finished,
+    HoldCut,
     LiveUpdate,
     Phase,
     Release,
     ShowStep,
-    SkippedHold,
     StartHold,
     Stopped,
     SwitchSides,
 )
 from bot.domain.routine_machine import RoutineState, current_step, walkthrough
-from bot.domain.routine_model import Routine
+from bot.domain.routine_model import Routine, StepMedia
 from bot.services.routine.outcome import OutcomeKind
 from bot.ui.callbacks_routine import (
     NONE,
@@ -40,15 +42,20 @@ from bot.ui.callbacks_routine import (
     RoutineExisting,
     RoutineGentle,
 )
-from bot.ui.message import Button, OutgoingMessage, Rows
+from bot.ui.message import Button, OutgoingMessage, Photo, Rows
 from bot.views.numbers import format_rating
 from bot.views.rating_keyboard import rating_rows
 
 
 @dataclass
 class RenderPlan:
+    """At most one edit of the live message, new messages, then the sound cue (hands-free) that replaces the
+    previous one; `clear_cue`: delete the last cue without a new one (the routine reached its questions or end)."""
+
     edit: OutgoingMessage | None = None
     send: list[OutgoingMessage] = field(default_factory=list)
+    cue: OutgoingMessage | None = None
+    clear_cue: bool = False
 
 
 def side_name(content: Content, side: str | None) -> str:
@@ -184,6 +191,14 @@ def buttons_for(content: Content, routine: Routine, session_id: int, state: Rout
 
     texts = content.texts
     match state.phase:
+        case Phase.READY if state.hands_free:
+            now = current_step(routine, state)
+            first = act("start_now", "done") if now is not None and now.hold_seconds else act("next", "done")
+            return (
+                (first, act("pause", "pause")),
+                (act("skip", "skip"), act("stop", "stop")),
+                *_video_row(content, routine),
+            )
         case Phase.READY:
             now = current_step(routine, state)
             first = act("start", "done") if now is not None and now.hold_seconds else act("done", "done")
@@ -194,6 +209,8 @@ def buttons_for(content: Content, routine: Routine, session_id: int, state: Rout
             return ((act("next", "done"), act("pause", "pause")), (act("skip", "skip"), act("stop", "stop")))
         case Phase.PAUSED:
             return ((act("resume", "resume"), act("skip", "skip")), (act("stop", "stop"),))
+        case Phase.SWITCH_SIDES if state.hands_free:
+            return ((act("next", "done"), act("pause", "pause")), (act("stop", "stop"),))
         case Phase.SWITCH_SIDES:
             return ((act("next", "done"), act("stop", "stop")),)
         case Phase.ASK_AFTER_RATING:
@@ -230,15 +247,40 @@ def step_message(content: Content, routine: Routine, state: RoutineState, effect
         }
     )
     parts.append("\n" + body)
+    ready = effect.get_ready
     if effect.hold_seconds:
-        if step.rest_seconds > 0 and effect.reps > 1:
-            timing = texts.render(
-                "routine.timing", reps=effect.reps, seconds=effect.hold_seconds, rest=step.rest_seconds
-            )
-        else:
-            timing = texts.render("routine.timing_no_rest", reps=effect.reps, seconds=effect.hold_seconds)
-        parts.append("\n" + timing)
-    return OutgoingMessage("\n".join(parts))
+        rest = step.rest_seconds > 0 and effect.reps > 1
+        key = "routine.timing" if rest else "routine.timing_no_rest"
+        values: dict[str, object] = {"reps": effect.reps, "seconds": effect.hold_seconds}
+        if rest:
+            values["rest"] = step.rest_seconds
+        if ready is not None:
+            key, values["ready"] = key + "_hands_free", ready
+        parts.append("\n" + texts.render(key, **values))
+    elif ready is not None:
+        parts.append("\n" + texts.render("routine.untimed_hands_free", ready=ready))
+    else:
+        parts.append("\n" + texts.render("routine.untimed_tap"))
+    return OutgoingMessage("\n".join(parts), photo=photo_of(step.image))
+
+
+def photo_of(media: StepMedia | None) -> Photo | None:
+    return None if media is None else Photo(media.key, media.location, media.filename)
+
+
+def cue_message(content: Content, cue: Cue) -> OutgoingMessage:
+    """A sound cue: a short new message (it makes the phone sound or vibrate, unlike an edit)."""
+    texts = content.texts
+    match cue.kind:
+        case CueKind.HOLD_START:
+            label = _side_label(content, cue.side)
+            return OutgoingMessage(texts.render("routine.cue_hold_start", side_label=label, rep=cue.rep, reps=cue.reps))
+        case CueKind.HOLD_END if cue.rest_seconds > 0:
+            return OutgoingMessage(texts.render("routine.cue_hold_end", rest=cue.rest_seconds))
+        case CueKind.HOLD_END:
+            return OutgoingMessage(texts.render("routine.cue_hold_end_last"))
+        case _:
+            return OutgoingMessage(texts.render("routine.cue_switch", to_side=side_name(content, cue.side)))
 
 
 def _side_label(content: Content, side: str | None) -> str:
@@ -321,6 +363,11 @@ def render(
                     plan.send.append(view)
                 else:
                     plan.edit = view
+            case LiveUpdate() if effect.phase == Phase.PAUSED and state.paused_phase in (
+                Phase.READY,
+                Phase.SWITCH_SIDES,
+            ):
+                plan.send.append(OutgoingMessage(texts.render("routine.paused_wait")))
             case LiveUpdate():
                 plan.edit = live_message(
                     content,
@@ -349,24 +396,34 @@ def render(
                     )
                 else:
                     plan.edit = OutgoingMessage(_released(content, title, label, effect.reps))
-            case SkippedHold():
+            case SwitchSides():
+                sides = {
+                    "from_side": side_name(content, effect.from_side),
+                    "to_side": side_name(content, effect.to_side),
+                }
+                if effect.seconds is None:
+                    text = texts.render("routine.switch_sides", **sides)
+                else:
+                    text = texts.render("routine.switch_sides_hands_free", ready=effect.seconds, **sides)
+                plan.send.append(OutgoingMessage(text, photo=photo_of(routine.switch_image)))
+            case Cue():
+                plan.cue = cue_message(content, effect)
+            case HoldCut():
+                key = "routine.live_stopped" if effect.stopped else "routine.live_skipped"
                 title = routine.step(effect.step_id).title
                 label = _side_label(content, effect.side)
-                plan.edit = OutgoingMessage(texts.render("routine.live_skipped", title=title, side_label=label))
-            case SwitchSides():
-                text = texts.render(
-                    "routine.switch_sides",
-                    from_side=side_name(content, effect.from_side),
-                    to_side=side_name(content, effect.to_side),
+                plan.edit = OutgoingMessage(
+                    texts.render(key, title=title, side_label=label, rep=effect.rep, reps=effect.reps)
                 )
-                plan.send.append(OutgoingMessage(text))
             case AskAfterRating():
+                plan.clear_cue = True
                 plan.send.append(OutgoingMessage(texts.render("routine.ask_after")))
             case AskTighterSide():
                 plan.send.append(OutgoingMessage(texts.render("routine.ask_tighter")))
             case Stopped():
                 was_stopped = True
             case Finished():
+                plan.clear_cue = True
                 plan.send.append(stopped(content) if was_stopped else closing(content, before, after))
             case _:
                 pass
@@ -375,8 +432,7 @@ def render(
         plan.edit = None
     buttons = buttons_for(content, routine, session_id, state)
     if plan.send:
-        last = plan.send[-1]
-        plan.send[-1] = OutgoingMessage(last.text, buttons)
+        plan.send[-1] = plan.send[-1].with_buttons(buttons)
     elif plan.edit is not None:
         plan.edit = OutgoingMessage(plan.edit.text, buttons)
     return plan

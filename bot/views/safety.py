@@ -24,7 +24,7 @@ def advice(content: Content, report: SafetyReport) -> Reply:
             return Reply.of(OutgoingMessage("\n\n".join(parts), ((rest,),)))
         return Reply.of(OutgoingMessage("\n\n".join(parts)))
     if report.session_id is not None:
-        if report.context == "hold":
+        if report.context == "hold" or report.pause_seq is not None:  # a hands-free "get ready" pauses too
             parts.append(texts.render("safety.paused"))
         parts.append(texts.render("safety.offer_routine"))
         gentler = Button(texts.render("buttons.safety_gentler"), SafetyChoice(session_id, 0, "gentle"))

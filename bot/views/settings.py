@@ -16,6 +16,7 @@ from bot.ui.callbacks_settings import (
     PauseFor,
     PickTime,
     PickTimezone,
+    RoutinePref,
     SecondTime,
     SettingsMenu,
     SnoozeLength,
@@ -122,6 +123,8 @@ def summary(scope: UserScope, snap: SettingsSnapshot) -> str:
         snooze=snap.snooze_minutes,
         next_when=describe_when(scope, snap.next_due),
         status=_status(scope.content, snap),
+        routine_mode=texts.render("settings.mode_hands_free" if snap.hands_free else "settings.mode_taps"),
+        sound=texts.render("settings.sound_on" if snap.sound_cues else "settings.sound_off"),
     )
 
 
@@ -149,8 +152,21 @@ def settings_message(scope: UserScope, snap: SettingsSnapshot) -> OutgoingMessag
         ),
         switch_buttons(scope.content, snap.ask_stiffness, snap.weekly_checkin),
         (Button(texts.render("buttons.pause"), SettingsMenu("pause")), *keep),
+        (
+            Button(texts.render("buttons.use_taps"), RoutinePref("taps"))
+            if snap.hands_free
+            else Button(texts.render("buttons.use_hands_free"), RoutinePref("hands_free")),
+            Button(texts.render("buttons.sound_off"), RoutinePref("sound_off"))
+            if snap.sound_cues
+            else Button(texts.render("buttons.sound_on"), RoutinePref("sound_on")),
+        ),
     )
     return OutgoingMessage(summary(scope, snap), rows)
+
+
+def routine_pref_set(scope: UserScope, snap: SettingsSnapshot, what: str) -> Reply:
+    """The settings message again, showing the change, with a short confirmation on the tapped button."""
+    return Reply(toast=scope.texts.render(f"settings.pref_{what}"), replace=settings_message(scope, snap))
 
 
 def unchanged(scope: UserScope, next_due: datetime | None) -> Reply:

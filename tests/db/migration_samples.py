@@ -119,9 +119,25 @@ def rows_0004(connection: Connection) -> None:
     )  # fmt: skip
 
 
+def rows_0005(connection: Connection) -> None:
+    _insert(
+        connection, "users",
+        {"id": 5031, "chat_id": 5031, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
+         "routine_id": "pigeon", "routine_mode": "taps", "sound_cues": False, "created_at": T0, "updated_at": T0},
+    )  # fmt: skip
+    _insert(
+        connection, "routine_sessions",
+        {"id": 3031, "user_id": 5031, "routine_id": "pigeon", "status": "active", "local_date": date(2026, 3, 2),
+         "started_at": T0, "seq": 4, "live_message_id": 90, "cue_message_id": 91, "gentle": False},
+    )  # fmt: skip
+    _insert(connection, "media_files", {"key": "illustrations/pigeon/position.png#0123456789abcdef",
+                                        "file_id": "AgACAgIAAxkBAAIB", "updated_at": T0})  # fmt: skip
+
+
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
     "0003": rows_0003,
     "0004": rows_0004,
+    "0005": rows_0005,
 }

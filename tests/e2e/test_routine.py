@@ -34,8 +34,11 @@ def ctx_of(app: App) -> AppContext:
     return app_context_of(app)
 
 
-async def make_user(app: App, user_id: int = 1001, routine_id: str = "pigeon", *, chat: ChatUser | None = None) -> None:
-    """An onboarded user (Berlin), straight into the database (and their chat into the stand-in)."""
+async def make_user(
+    app: App, user_id: int = 1001, routine_id: str = "pigeon", *, chat: ChatUser | None = None, mode: str = "taps"
+) -> None:
+    """An onboarded user (Berlin), straight into the database (and their chat into the stand-in). The tests in this
+    file walk the tap-per-step mode; hands-free mode (the default for a new user) is in test_routine_hands_free.py."""
     if chat is not None:
         assert chat.chat is not None  # the stand-in knows the private chat, as after a real /start
     async with ctx_of(app).db.unit_of_work() as uow:
@@ -43,6 +46,7 @@ async def make_user(app: App, user_id: int = 1001, routine_id: str = "pigeon", *
         user.onboarding_step = None
         user.timezone = "Europe/Berlin"
         user.routine_id = routine_id
+        user.routine_mode = mode
 
 
 async def sessions_of(app: App, user_id: int = 1001) -> list[RoutineSession]:
@@ -57,9 +61,14 @@ async def ratings_of(app: App, session_id: int) -> dict[str, float]:
         return {row.kind: row.value for row in rows}
 
 
+def text_of(event: ChatEvent) -> str:
+    """A message's text, or a picture's caption."""
+    return str(event.message.get("text") or event.message.get("caption") or "")
+
+
 def has(fragment: str, kind: str | None = None) -> Callable[[ChatEvent], bool]:
     def match(event: ChatEvent) -> bool:
-        text = str(event.message.get("text") or "")
+        text = text_of(event)
         return fragment in text and (kind is None or event.kind == kind)
 
     return match
@@ -104,12 +113,12 @@ async def test_whole_walkthrough_from_stretch(user: ChatUser, app: App) -> None:
     intro = await expect(user, "Pigeon hip stretch – about 5 minutes")
     assert intro.kind == "sent"
     first = await expect(user, "1/6 · Get into pigeon pose")
-    assert "both legs bent at 90 degrees" in first.message["text"]
-    assert "Side: left" in first.message["text"]
+    assert "both legs bent at 90 degrees" in text_of(first)
+    assert "Side: left" in text_of(first)
     assert view(user, first).button_labels == ["✓ Done", "Skip", "■ Stop"]
     await walk_side(user)
     switch = await expect(user, "switch sides", "sent")
-    assert "left side is done" in switch.message["text"]
+    assert "left side is done" in text_of(switch)
     await user.tap("Next")
     await expect(user, "Side: right", "sent")
     await walk_side(user)
@@ -119,11 +128,11 @@ async def test_whole_walkthrough_from_stretch(user: ChatUser, app: App) -> None:
     assert view(user, tighter).button_labels == ["Left", "Right", "About the same", "Skip"]
     await user.tap("Left")
     closing = await expect(user, "All done", "sent")
-    assert "6 → 4" in closing.message["text"]
-    assert "2 points looser" in closing.message["text"]
+    assert "6 → 4" in text_of(closing)
+    assert "2 points looser" in text_of(closing)
 
     # The one live message per timed step: a hold counting down, the halfway cue, release and rest, 3 reps.
-    edits = [e.message["text"] for e in user.events if e.kind == "edited"]
+    edits = [text_of(e) for e in user.events if e.kind == "edited"]
     assert any("Halfway – keep breathing" in text and "15 s" in text for text in edits)
     assert any("Release and rest" in text and "rep 2/3" in text for text in edits)
     assert any("All 3 done" in text for text in edits)
@@ -185,15 +194,15 @@ async def test_a_high_before_rating_offers_the_gentler_version(user: ChatUser, a
     await expect(user, "how stiff is your back right now")
     await user.tap("9")
     offer = await expect(user, "gentler version")
-    assert "radiates down a leg" in offer.message["text"]
-    assert "clinician" in offer.message["text"]
+    assert "radiates down a leg" in text_of(offer)
+    assert "clinician" in text_of(offer)
     assert view(user, offer).button_labels == ["Gentler version", "Normal version", "Skip today"]
     await user.tap("Gentler version")
     await expect(user, "This is the gentler version")
     await expect(user, "1/6")
     await user.tap("Done")
     step = await expect(user, "2/6 · Lean forward and breathe")
-    assert "2 × 18 s hold" in step.message["text"]
+    assert "2 × 18 s hold" in text_of(step)
     (session,) = await sessions_of(app)
     assert (session.gentle, session.status) == (True, "active")
     assert await ratings_of(app, session.id) == {"before": 9.0}
@@ -251,7 +260,7 @@ async def test_skip_pause_resume_and_stop(standin: BotApiStandIn, settings: Sett
 
 
 async def test_restart_in_the_middle_of_a_hold(standin: BotApiStandIn, settings: Settings, clock: FakeClock) -> None:
-    slow = scaled(settings, time_scale=10.0)  # the first hold's halfway point is 1.5 s away
+    slow = scaled(settings, time_scale=10.0)  # the first hold's first tick is 1 s away
     user = ChatUser(standin, 1001)
     async with bot(slow, clock) as app:
         await make_user(app, chat=user)
@@ -263,7 +272,7 @@ async def test_restart_in_the_middle_of_a_hold(standin: BotApiStandIn, settings:
         live = await expect(user, "Hold – rep 1/3", "sent")
     (session,) = await sessions_of(app)
     assert session.status == "active"
-    assert (session.timer_kind, session.live_message_id) == ("halfway", live.message_id)
+    assert (session.timer_kind, session.live_message_id) == ("tick", live.message_id)
     assert session.timer_due_at is not None
 
     clock.advance(timedelta(seconds=5))  # the bot was down longer than the timer: it fires at once
@@ -318,7 +327,7 @@ async def test_double_tap_advances_once(user: ChatUser, app: App) -> None:
     (session,) = await sessions_of(app)
     assert session.state is not None
     assert (session.state["slot"], session.state["phase"]) == (1, "ready")
-    assert not any("3/6" in str(e.message.get("text")) for e in user.events)
+    assert not any("3/6" in text_of(e) for e in user.events)
 
 
 async def test_old_and_forged_buttons_change_nothing(standin: BotApiStandIn, user: ChatUser, app: App) -> None:
@@ -392,7 +401,7 @@ async def test_a_second_routine_from_content_with_typed_ratings(
         await user.send("my back is a 5 today")
         await expect(user, "Quick check – about 1 minutes")
         step = await expect(user, "1/2 · Stand tall")
-        assert "Side:" not in step.message["text"]
+        assert "Side:" not in text_of(step)
         assert "▶ Watch how" in view(user, step).button_labels
         await user.tap("Done")
         await expect(user, "2/2 · Reach up", "sent")
@@ -404,7 +413,7 @@ async def test_a_second_routine_from_content_with_typed_ratings(
         assert "couldn't read one rating" in (await user.next_message()).text
         await user.send("3")
         closing = await expect(user, "All done")
-        assert "5 → 3" in closing.message["text"]
+        assert "5 → 3" in text_of(closing)
         (session,) = await sessions_of(app)
         assert (session.routine_id, session.status, session.tighter_side) == ("quick", "finished", None)
         assert await ratings_of(app, session.id) == {"before": 5.0, "after": 3.0}
@@ -456,5 +465,5 @@ async def test_the_sweep_picks_up_an_overdue_timer_with_no_job(
         # during the test), arms the lost timer; either way it is armed once and fires.
         assert await runtime.sweep() in (0, 1)
         assert runtime.timers.armed(session.id)
-        await expect(user, "Halfway", "edited")
+        await expect(user, "20 s left", "edited")  # the first tick
         assert await runtime.sweep() == 0  # armed again for the next checkpoint, which is not overdue

@@ -20,8 +20,11 @@ from bot.domain.routine_effects import (
     AskAfterRating,
     AskTighterSide,
     CancelTimers,
+    Cue,
+    CueKind,
     Effect,
     Finished,
+    HoldCut,
     Ignored,
     IgnoreReason,
     LiveUpdate,
@@ -31,7 +34,6 @@ from bot.domain.routine_effects import (
     Resumed,
     ScheduleTimer,
     ShowStep,
-    SkippedHold,
     Stale,
     StartHold,
     Stopped,
@@ -194,6 +196,13 @@ def run_all(
     raise AssertionError("walkthrough did not end")
 
 
+def through_checkpoints(state: RoutineState, effects: list[Effect]) -> tuple[RoutineState, list[Effect]]:
+    """Fire the TICK and HALFWAY checkpoints until the armed timer is the one that ends the hold or rest."""
+    while timers(effects)[0].kind in (TimerKind.TICK, TimerKind.HALFWAY):
+        state, effects = fire(state, effects)
+    return state, effects
+
+
 def is_checkpoint(event: Event) -> bool:
     """A TICK or HALFWAY timer: it moves `timer_seq` only, so the buttons on the live message stay valid."""
     return isinstance(event, TimerFired) and event.kind in (TimerKind.TICK, TimerKind.HALFWAY)
@@ -262,10 +271,10 @@ def test_progress_and_current_step() -> None:
     assert current_step(PIGEON, state) == CurrentStep(
         step=PIGEON.steps[1], side="left", rep=1, reps=3, hold_seconds=30, rest_seconds=10, seconds_left=30
     )
-    state, _ = fire(state, effects)  # halfway
+    state, _ = fire(state, effects)  # the first tick
     current = current_step(PIGEON, state)
     assert current is not None
-    assert current.seconds_left == 15
+    assert current.seconds_left == 20
     switch = at_phase(Phase.SWITCH_SIDES)
     assert progress(PIGEON, switch) == (3, 6)
     current = current_step(PIGEON, switch)
@@ -277,8 +286,10 @@ def test_progress_and_current_step() -> None:
 
 
 def test_timer_schedule() -> None:
-    assert timer_schedule(30, 10, halfway=True, end=TimerKind.HOLD_END) == (
+    assert timer_schedule(30, 10, halfway=True, end=TimerKind.HOLD_END) == (  # every 10 s, and the true halfway
+        (10, TimerKind.TICK),
         (15, TimerKind.HALFWAY),
+        (20, TimerKind.TICK),
         (30, TimerKind.HOLD_END),
     )
     assert timer_schedule(30, 5, halfway=True, end=TimerKind.HOLD_END) == (
@@ -325,12 +336,10 @@ def test_live_message_edited_at_most_once_per_tick(duration: int, tick: int, hal
     for before, after in itertools.pairwise(moments):
         assert after - before >= min(5, duration)  # a hold shorter than 5 s has only its end
     ticks = [moment for moment, kind in schedule if kind == TimerKind.TICK]
-    for before, after in zip([0, *ticks], ticks, strict=False):
-        assert after - before >= tick
-    assert all(duration - moment >= tick for moment in ticks)
-    if duration >= 2 * tick:  # only a short hold may have its halfway closer than a tick to an end
-        for before, after in itertools.pairwise(moments):
-            assert after - before >= tick
+    assert all(moment % tick == 0 for moment in ticks)  # the documented interval
+    assert all(duration - moment >= 5 for moment in ticks)
+    for before, after in itertools.pairwise(moments):  # never much later than the interval says
+        assert after - before <= tick + 10
 
 
 # --- every transition of the diagram, one by one ---------------------------------------------------
@@ -370,7 +379,7 @@ def test_ready_done_timed_starts_the_hold() -> None:
     assert (state.phase, state.rep, state.elapsed) == (Phase.HOLDING, 1, 0)
     assert effects == [
         StartHold("lean_forward", "left", 1, 3, 30),
-        ScheduleTimer(TimerKind.HALFWAY, 15, state.timer_seq),
+        ScheduleTimer(TimerKind.TICK, 10, state.timer_seq),
     ]
 
 
@@ -433,8 +442,7 @@ def test_holding_tick_and_halfway_update_the_live_message() -> None:
 
 
 def test_holding_end_with_more_reps_releases_and_rests() -> None:
-    state, effects = holding_first_rep()
-    state, effects = fire(state, effects)  # halfway
+    state, effects = through_checkpoints(*holding_first_rep())
     new, effects = fire(state, effects)
     accepted(state, new, effects)
     assert (new.phase, new.rep, new.elapsed) == (Phase.RESTING, 1, 0)
@@ -493,8 +501,11 @@ def test_holding_skip_skips_the_rest_of_the_step() -> None:
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
     assert new.phase == Phase.READY
-    skipped = SkippedHold("lean_forward", "left", 1, 3)  # the live message says it was skipped
-    assert effects == [CancelTimers(), skipped, ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    assert effects == [
+        CancelTimers(),
+        HoldCut("lean_forward", "left", 1, 3, stopped=False),
+        ShowStep("lean_back_turn", "left", 1, 3, 30),
+    ]
 
 
 def test_resting_tick_end_and_done() -> None:
@@ -523,12 +534,16 @@ def test_resting_skip() -> None:
     state = at_phase(Phase.RESTING)
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
-    assert effects[0] == CancelTimers() and isinstance(effects[1], SkippedHold)
-    assert effects[2:] == [ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    assert effects == [
+        CancelTimers(),
+        HoldCut("lean_forward", "left", 1, 3, stopped=False),
+        ShowStep("lean_back_turn", "left", 1, 3, 30),
+    ]
 
 
 def test_pause_and_resume_in_the_middle_of_a_hold_keeps_the_remaining_time() -> None:
     state, effects = holding_first_rep()
+    state, effects = fire(state, effects)  # 10 s: a tick
     state, effects = fire(state, effects)  # halfway: 15 s left
     old_timer = timers(effects)[0]
     paused, effects = step(state, Pause(state.seq))
@@ -547,9 +562,9 @@ def test_pause_and_resume_in_the_middle_of_a_hold_keeps_the_remaining_time() -> 
     assert effects == [
         Resumed(),
         LiveUpdate("lean_forward", "left", 1, 3, 15, Phase.HOLDING),
-        ScheduleTimer(TimerKind.HOLD_END, 15, resumed.timer_seq),
+        ScheduleTimer(TimerKind.TICK, 5, resumed.timer_seq),
     ]
-    done, effects = fire(resumed, effects)
+    done, effects = fire(*through_checkpoints(resumed, effects))
     assert done.phase == Phase.RESTING
 
 
@@ -569,8 +584,11 @@ def test_paused_skip_goes_on() -> None:
     new, effects = step(state, Skip(state.seq))
     accepted(state, new, effects)
     assert (new.phase, new.paused_phase) == (Phase.READY, None)
-    assert effects[0] == CancelTimers() and isinstance(effects[1], SkippedHold)
-    assert effects[2:] == [ShowStep("lean_back_turn", "left", 1, 3, 30)]
+    assert effects == [
+        CancelTimers(),
+        HoldCut("lean_forward", "left", 1, 3, stopped=False),
+        ShowStep("lean_back_turn", "left", 1, 3, 30),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -599,7 +617,7 @@ def test_a_timer_in_a_phase_without_timers_is_ignored() -> None:
 
 def test_a_current_timer_of_the_wrong_kind_is_ignored() -> None:
     state, _ = holding_first_rep()
-    for kind in (TimerKind.TICK, TimerKind.HOLD_END, TimerKind.REST_END):
+    for kind in (TimerKind.HALFWAY, TimerKind.HOLD_END, TimerKind.REST_END, TimerKind.READY_END):
         unchanged(state, *step(state, TimerFired(state.timer_seq, kind)), Ignored(IgnoreReason.UNEXPECTED_TIMER))
 
 
@@ -668,7 +686,12 @@ def test_stop_from_every_active_phase(phase: Phase) -> None:
     assert (new.phase, new.paused_phase) == (Phase.STOPPED, None)
     completed = phase in (Phase.ASK_AFTER_RATING, Phase.ASK_TIGHTER_SIDE)
     rating = 4.0 if phase == Phase.ASK_TIGHTER_SIDE else None
-    assert effects == [CancelTimers(), Stopped(), Finished(completed, rating, None)]
+    cut = (
+        [HoldCut("lean_forward", "left", 1, 3, stopped=True)]
+        if phase in (Phase.HOLDING, Phase.RESTING, Phase.PAUSED)
+        else []
+    )
+    assert effects == [CancelTimers(), *cut, Stopped(), Finished(completed, rating, None)]
 
 
 @pytest.mark.parametrize("phase", [Phase.FINISHED, Phase.STOPPED])
@@ -745,7 +768,7 @@ def test_a_timer_that_ends_a_hold_or_rest_stales_the_buttons() -> None:
     the end of a hold must not also end the rest."""
     state, effects = holding_first_rep()
     tap = Done(state.seq)
-    state, effects = fire(state, effects)  # HALFWAY: the tap is still good
+    state, effects = through_checkpoints(state, effects)  # TICK, HALFWAY, TICK: the tap is still good
     state, effects = fire(state, effects)  # HOLD_END: now resting
     assert state.phase == Phase.RESTING
     unchanged(state, *step(state, tap), Stale())
@@ -762,7 +785,7 @@ def test_timers_and_buttons_use_separate_counters() -> None:
     state = replace(state, timer_seq=state.seq + 7)
     unchanged(state, *step(state, TimerFired(state.seq, armed.kind)), Stale())
     new, _ = step(state, TimerFired(state.timer_seq, armed.kind))
-    assert new.elapsed == 15
+    assert new.elapsed == 10
     unchanged(state, *step(state, Done(state.timer_seq)), Stale())
 
 
@@ -946,6 +969,7 @@ def test_to_dict_is_plain_json() -> None:
         "after_rating": None,
         "tighter_side": None,
         "tick_seconds": 10,
+        "hands_free": False,
     }
     assert roundtrip(state) == state
     rated = replace(at_phase(Phase.ASK_TIGHTER_SIDE), tighter_side="left")
@@ -1026,11 +1050,11 @@ def event_name(event: Event) -> str:
     return event.kind.name if isinstance(event, TimerFired) else type(event).__name__
 
 
-def explore(routine: Routine, gentle: bool, tick_seconds: int) -> set[tuple[str, str, str]]:
+def explore(routine: Routine, gentle: bool, tick_seconds: int, hands_free: bool = False) -> set[tuple[str, str, str]]:
     """Every accepted transition reachable with current-seq events, as (from phase, event, to phase)."""
     seen: set[RoutineState] = set()
     edges: set[tuple[str, str, str]] = set()
-    start = initial_state(routine, gentle, tick_seconds=tick_seconds)
+    start = initial_state(routine, gentle, tick_seconds=tick_seconds, hands_free=hands_free)
     queue = deque([start])
     while queue:
         state = queue.popleft()
@@ -1067,7 +1091,8 @@ def test_diagram_matches_the_machine() -> None:
     for routine in ROUTINES:
         for gentle in (False, True):
             for tick in (5, 10):
-                observed |= explore(routine, gentle, tick)
+                for hands_free in (False, True):
+                    observed |= explore(routine, gentle, tick, hands_free)
     via_next = {(source, event, target) for source, event in into_next for target in out_of_next}
     assert observed - direct - via_next == set(), "transitions missing from the diagram"
     assert direct - observed == set(), "diagram arrows the machine never takes"
@@ -1158,3 +1183,110 @@ def test_the_machine_is_pure_stdlib() -> None:
                     name,
                     module,
                 )
+
+
+# --- hands-free mode --------------------------------------------------------------------------------------
+
+
+def hands_free_run(routine: Routine = PIGEON) -> tuple[RoutineState, list[Effect], list[Event]]:
+    """Begin hands-free and fire every armed timer (never a tap) until the after rating is asked."""
+    state = initial_state(routine, hands_free=True)
+    state, effects = step(state, Begin(), routine)
+    log, events = list(effects), []
+    while state.phase != Phase.ASK_AFTER_RATING:
+        (armed,) = timers(effects)
+        event = TimerFired(armed.timer_seq, armed.kind)
+        events.append(event)
+        state, effects = step(state, event, routine)
+        log.extend(effects)
+    return state, log, events
+
+
+def test_hands_free_runs_to_the_after_rating_without_a_tap() -> None:
+    state, log, _ = hands_free_run()
+    assert state.phase == Phase.ASK_AFTER_RATING
+    starts = [effect for effect in log if isinstance(effect, StartHold)]
+    assert len(starts) == 12  # 2 timed steps x 3 reps x 2 sides
+    cues = [effect for effect in log if isinstance(effect, Cue)]
+    kinds = [cue.kind for cue in cues]
+    assert kinds.count(CueKind.HOLD_START) == 12
+    assert kinds.count(CueKind.HOLD_END) == 12
+    assert kinds.count(CueKind.SWITCH_SIDES) == 1
+    # every hold start is cued right after its live message, every release right after its Release
+    for index, effect in enumerate(log):
+        if isinstance(effect, StartHold):
+            assert log[index + 1] == Cue(CueKind.HOLD_START, effect.step_id, effect.side, effect.rep, effect.reps)
+        if isinstance(effect, Release):
+            assert log[index + 1] == Cue(
+                CueKind.HOLD_END, effect.step_id, effect.side, effect.rep, effect.reps, effect.rest_seconds
+            )
+    switch = next(effect for effect in log if isinstance(effect, SwitchSides))
+    assert switch == SwitchSides("left", "right", PIGEON.switch_seconds)
+
+
+def test_hands_free_get_ready_comes_from_content() -> None:
+    routine = replace(PIGEON, get_ready_seconds=7, switch_seconds=25)
+    state = initial_state(routine, hands_free=True)
+    state, effects = step(state, Begin(), routine)
+    assert effects == [
+        ShowStep("position", "left", 1, 1, None, 7),
+        ScheduleTimer(TimerKind.READY_END, 7, state.timer_seq),
+    ]
+    assert state.counts_down
+    state, effects = fire(state, effects, routine)  # position: untimed, moves on by itself
+    assert effects == [
+        ShowStep("lean_forward", "left", 1, 3, 30, 7),
+        ScheduleTimer(TimerKind.READY_END, 7, state.timer_seq),
+    ]
+    state, effects = fire(state, effects, routine)  # the first hold starts by itself
+    assert state.phase == Phase.HOLDING
+    assert effects[:2] == [
+        StartHold("lean_forward", "left", 1, 3, 30),
+        Cue(CueKind.HOLD_START, "lean_forward", "left", 1, 3),
+    ]
+    own = replace(routine, steps=(replace(routine.steps[0], get_ready_seconds=30), *routine.steps[1:]))
+    assert timers(step(initial_state(own, hands_free=True), Begin(), own)[1]) == [
+        ScheduleTimer(TimerKind.READY_END, 30, 1)
+    ]
+
+
+@pytest.mark.parametrize("phase", [Phase.READY, Phase.SWITCH_SIDES, Phase.HOLDING, Phase.RESTING])
+def test_hands_free_every_countdown_can_be_paused_and_resumed(phase: Phase) -> None:
+    state = initial_state(PIGEON, hands_free=True)
+    state, effects = step(state, Begin())
+    for _ in range(200):
+        if state.phase == phase:
+            break
+        (armed,) = timers(effects)
+        state, effects = step(state, TimerFired(armed.timer_seq, armed.kind))
+    assert state.phase == phase and state.counts_down
+    paused, effects = step(state, Pause(state.seq))
+    accepted(state, paused, effects)
+    assert (paused.phase, paused.paused_phase, paused.counts_down) == (Phase.PAUSED, phase, False)
+    assert effects[:2] == [CancelTimers(), Paused()]
+    assert roundtrip(paused) == paused  # survives a restart
+    resumed, effects = step(paused, Resume(paused.seq))
+    assert resumed.phase == phase
+    assert len(timers(effects)) == 1  # and it runs on by itself
+    if phase == Phase.READY:
+        assert any(isinstance(effect, ShowStep) for effect in effects)
+    if phase == Phase.SWITCH_SIDES:
+        assert any(isinstance(effect, SwitchSides) for effect in effects)
+
+
+def test_hands_free_taps_still_work_and_cancel_the_countdown() -> None:
+    state = initial_state(PIGEON, hands_free=True)
+    state, _ = step(state, Begin())
+    state, effects = step(state, Done(state.seq))  # "Next" on the position step before its time is up
+    assert effects[0] == CancelTimers()
+    state, effects = step(state, Done(state.seq))  # "Start now"
+    assert effects[0] == CancelTimers() and state.phase == Phase.HOLDING
+
+
+def test_a_state_stored_before_hands_free_reads_as_tap_mode() -> None:
+    state, _ = holding_first_rep()
+    old = {key: value for key, value in state.to_dict().items() if key != "hands_free"}
+    assert RoutineState.from_dict(old) == state
+    assert not state.hands_free
+    with pytest.raises(ValueError, match="can be paused"):
+        RoutineState(routine_id="pigeon", phase=Phase.PAUSED, paused_phase=Phase.READY)

@@ -31,9 +31,13 @@ def test_a_tick_edits_the_live_message_and_keeps_the_buttons() -> None:
     plan = views.render(CONTENT, PIGEON, 7, ticked, effects, before=None, after=None)
     assert plan.send == []
     assert plan.edit is not None
-    assert "15 s" in plan.edit.text
-    assert "Halfway" in plan.edit.text
+    assert "20 s" in plan.edit.text  # the first tick, at the documented 10 s
+    assert "Halfway" not in plan.edit.text
     assert [b.callback for row in plan.edit.buttons for b in row] == buttons  # same seq: still valid
+    halfway, effects = transition(PIGEON, ticked, TimerFired(ticked.timer_seq, effects[-1].kind))  # type: ignore[union-attr]
+    plan = views.render(CONTENT, PIGEON, 7, halfway, effects, before=None, after=None)
+    assert plan.edit is not None
+    assert "15 s" in plan.edit.text and "Halfway" in plan.edit.text  # at the true halfway point
 
 
 def test_the_last_release_then_the_next_step() -> None:

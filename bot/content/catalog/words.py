@@ -5,6 +5,7 @@ from __future__ import annotations
 TEXTS: dict[str, tuple[str, ...]] = {
     "words.routine_hint": (),
     "words.nothing_to_pause": (),
+    "words.already_paused": (),
     "words.later_idle": (),
     "words.skip_idle": (),
     "words.done_idle": (),

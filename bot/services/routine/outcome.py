@@ -68,6 +68,7 @@ class Outcome:
     state: RoutineState | None = None
     effects: list[Effect] = field(default_factory=list)
     live_message_id: int | None = None
+    cue_message_id: int | None = None  # the last sound cue showing (hands-free), deleted when the next comes
     before: float | None = None
     after: float | None = None
     timer: TimerPlan | None = None

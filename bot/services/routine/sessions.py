@@ -22,6 +22,7 @@ def outcome_of(kind: OutcomeKind, session: RoutineSession, chat_id: int, routine
         chat_id=chat_id,
         routine=routine,
         live_message_id=session.live_message_id,
+        cue_message_id=session.cue_message_id,
         **kw,  # type: ignore[arg-type]
     )
 

@@ -53,7 +53,9 @@ async def start(
         status="active",
         local_date=local_today(user.timezone, env.default_timezone, env.now),
         started_at=env.now,
-        state=initial_state(routine, tick_seconds=env.pacing.tick_seconds).to_dict(),
+        state=initial_state(
+            routine, tick_seconds=env.pacing.tick_seconds, hands_free=user.routine_mode != "taps"
+        ).to_dict(),
         seq=0,
         delivery_id=delivery_id,
         gentle=False,
@@ -119,7 +121,8 @@ def _begin(
 ) -> Outcome:
     """Begin the walkthrough; `after`: the state it replaces (its seqs go on, so its old buttons stay stale)."""
     routine = env.content.routine(session.routine_id)
-    state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds)
+    hands_free = isinstance(session.state, dict) and session.state.get("hands_free") is True  # the user's mode at start
+    state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds, hands_free=hands_free)
     if after is not None:
         state = replace(state, seq=after.seq + 1, timer_seq=after.timer_seq + 1)
     session.gentle = gentle
