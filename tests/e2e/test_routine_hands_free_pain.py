@@ -13,6 +13,7 @@ from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
 from tests.e2e.helpers import rows
 from tests.e2e.test_routine import bot, ctx_of, expect, make_user, scaled, sessions_of, text_of, view
+from tests.support.processes import wait_until
 
 CUE = "🔔"
 
@@ -67,8 +68,13 @@ async def test_pain_typed_during_a_hands_free_get_ready_pauses_it(
         await user.send("my back hurts")
         advice = await expect(user, "Ease out of the stretch now", "sent")
         assert "paused your routine" in text_of(advice)
+
+        async def paused() -> bool:  # the advice goes out first, the pause is committed right after it
+            (session,) = await sessions_of(app)
+            return session.state is not None and session.state["phase"] == "paused"
+
+        await wait_until(paused, timeout=5)
         (session,) = await sessions_of(app)
-        assert session.state is not None and session.state["phase"] == "paused"
         assert session.timer_due_at is None
         await asyncio.sleep(3.5)  # longer than the "get ready" (scaled): nothing moves on
         later = [str(text_of(e)) for e in user.events[advice.index + 1 :] if e.kind == "sent"]
