@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from telegram.ext import Application
 
 from bot.context import AppContext, app_context_of
@@ -54,3 +54,26 @@ async def rows(app: AnyApp, model: type[Base], **where: Any) -> list[Any]:
         for name, value in where.items():
             statement = statement.where(getattr(model, name) == value)
         return list((await uow.session.execute(statement)).scalars())
+
+
+async def break_rating_inserts(app: AnyApp) -> None:
+    """Every INSERT into ratings fails inside the database from now on."""
+    async with ctx_of(app).db.unit_of_work() as uow:
+        if ctx_of(app).db.is_sqlite:
+            await uow.session.execute(text("CREATE TABLE gone (x)"))
+            await uow.session.execute(
+                text("CREATE TRIGGER break_ratings BEFORE INSERT ON ratings BEGIN INSERT INTO gone VALUES (1); END")
+            )
+            await uow.session.execute(text("DROP TABLE gone"))
+        else:
+            await uow.session.execute(
+                text(
+                    "CREATE FUNCTION break_ratings() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$ "
+                    "LANGUAGE plpgsql"
+                )
+            )
+            await uow.session.execute(
+                text(
+                    "CREATE TRIGGER break_ratings BEFORE INSERT ON ratings FOR EACH ROW EXECUTE FUNCTION break_ratings()"
+                )
+            )

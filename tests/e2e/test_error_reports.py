@@ -18,7 +18,6 @@ import pytest
 import sentry_sdk
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
-from sqlalchemy import text
 
 from bot.app import build_application
 from bot.config import Settings
@@ -27,35 +26,12 @@ from bot.health.sentry import close_sentry, init_sentry, strip_event
 from bot.standin import BotApiStandIn, ChatUser
 from bot.standin.harness import running
 from tests.conftest import TOKEN
-from tests.e2e.helpers import AnyApp, ctx_of, onboard, read_until
+from tests.e2e.helpers import AnyApp, break_rating_inserts, ctx_of, onboard, read_until
 from tests.e2e.test_health_process import samples, value
 from tests.support.processes import wait_until
 
 OPERATOR = 5000
 TYPED = ("my back is a 7.5 today", "8.5, stiff as a board", "9.5")  # ratings (a report of pain has its own flow)
-
-
-async def break_ratings(app: AnyApp) -> None:
-    """From now on every INSERT into ratings fails inside the database."""
-    async with ctx_of(app).db.unit_of_work() as uow:
-        if ctx_of(app).db.is_sqlite:
-            await uow.session.execute(text("CREATE TABLE gone (x)"))
-            await uow.session.execute(
-                text("CREATE TRIGGER break_ratings BEFORE INSERT ON ratings BEGIN INSERT INTO gone VALUES (1); END")
-            )
-            await uow.session.execute(text("DROP TABLE gone"))
-        else:
-            await uow.session.execute(
-                text(
-                    "CREATE FUNCTION break_ratings() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'broken'; END $$ "
-                    "LANGUAGE plpgsql"
-                )
-            )
-            await uow.session.execute(
-                text(
-                    "CREATE TRIGGER break_ratings BEFORE INSERT ON ratings FOR EACH ROW EXECUTE FUNCTION break_ratings()"
-                )
-            )
 
 
 @pytest.fixture
@@ -75,7 +51,7 @@ async def test_errors_are_counted_and_told_to_the_operator_chat_rate_limited_wit
     standin.state.ensure_chat(operator.user)  # the operator once wrote to the bot, so it may write to them
     user = ChatUser(standin, 1001, "Alex")
     await onboard(user, "07:15", "Berlin")
-    await break_ratings(app)
+    await break_rating_inserts(app)
     await user.send(TYPED[0])
     assert "Sorry, something went wrong" in (await read_until(user, "Sorry")).text
     first = await operator.next_message()
@@ -122,7 +98,7 @@ async def test_sentry_gets_the_error_type_and_place_but_no_user_content(app: Any
     try:
         user = ChatUser(standin, 1001, "Alex")
         await onboard(user, "07:15", "Berlin")
-        await break_ratings(app)
+        await break_rating_inserts(app)
         await user.send(TYPED[0])
         await read_until(user, "Sorry")
         await wait_until(lambda: Captured.events, 10)
