@@ -141,6 +141,8 @@ class RoutineSession(Base):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_deliveries.id", ondelete="SET NULL"))
     gentle: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tighter_side: Mapped[str | None] = mapped_column(String(8))
+    # The coach's prescription as the session began ({"hold_seconds": .., "reps": ..}); None: the routine as written.
+    prescription: Mapped[dict[str, Any] | None]
 
 
 class Rating(Base):
@@ -298,3 +300,114 @@ class MediaFile(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime]
+
+
+class Coach(Base):
+    """A coach named by an admin from the chat (`ADMIN_USER_IDS` are coaches without a row until they use a coach
+    command), with their digest choice. `user_id` is the coach's Telegram user id; `name` is how clients see them."""
+
+    __tablename__ = "coaches"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(String(64))
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    # The digest: "off" | "daily" | "weekly", at `digest_time` in the coach's own timezone; `digest_due_at` (UTC,
+    # indexed) makes the database the schedule.
+    digest: Mapped[str] = mapped_column(String(8), default="off", server_default="off")
+    digest_time: Mapped[time | None] = mapped_column(Time)
+    digest_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+
+class CoachInvite(Base):
+    """An invite link: only the sha256 of its token is stored. Single use: the first person who opens it holds it
+    (`opened_by`) until they agree (`used_at`) or decline; it expires at `expires_at` or when the coach revokes it.
+    status: open | opened | used | declined | revoked."""
+
+    __tablename__ = "coach_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(64))  # the client's name the coach gave, if any
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    opened_by: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+
+
+class CoachLink(Base):
+    """A client's consent to share with a coach. Active until the client stops it (or /delete, or the coach is
+    removed); ended links stay for the client's /export. `share_history`: data from before `linked_date` is
+    shared too (the client's choice in /coach)."""
+
+    __tablename__ = "coach_links"
+    __table_args__ = (
+        Index(
+            "uq_coach_links_one_active",
+            "coach_id",
+            "client_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+        Index("ix_coach_links_client_id", "client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_name: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | ended
+    share_history: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    linked_at: Mapped[datetime]
+    linked_date: Mapped[date] = mapped_column(Date)  # the client's local date of the link
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(16))  # client | delete | removed
+
+
+class CoachPrescription(Base):
+    """What a client's coach prescribed: the routine, a hold time and repetitions for its timed steps (None: as the
+    routine says), and the number of daily reminders (None: the client's own). Read when a session begins."""
+
+    __tablename__ = "coach_prescriptions"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    coach_id: Mapped[int] = mapped_column(BigInteger)
+    routine_id: Mapped[str] = mapped_column(String(48))
+    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    reps: Mapped[int | None] = mapped_column(SmallInteger)
+    reminders: Mapped[int | None] = mapped_column(SmallInteger)
+    updated_at: Mapped[datetime]
+
+
+class CoachAccess(Base):
+    """A coach looked at a client's data: who, whose, when, what ("roster", "summary", "report", "digest",
+    "prescription"). Never any value. Listed to the client in /coach."""
+
+    __tablename__ = "coach_access_events"
+    __table_args__ = (Index("ix_coach_access_events_client_id_created_at", "client_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_id: Mapped[int] = mapped_column(BigInteger)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class CoachMedia(Base):
+    """A photo or video a coach sent, by Telegram file id, attached to a routine's step (or its intro, step_id
+    "intro"); `step_id` None while the coach still has to choose. Sent in that step to the coach's clients."""
+
+    __tablename__ = "coach_media"
+    __table_args__ = (Index("ix_coach_media_coach_id_routine_id", "coach_id", "routine_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    coach_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(8))  # photo | video
+    file_id: Mapped[str] = mapped_column(String(255))
+    routine_id: Mapped[str | None] = mapped_column(String(48))
+    step_id: Mapped[str | None] = mapped_column(String(48))
+    created_at: Mapped[datetime]
