@@ -109,6 +109,34 @@ class SafetyWordsFile(_Strict):
         return _phrases(values)
 
 
+class RangeFile(_Strict):
+    min: int = Field(ge=1, le=600)
+    max: int = Field(ge=1, le=600)
+    step: int = Field(default=1, ge=1, le=60)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangeFile:
+        if self.min > self.max:
+            raise ValueError("min must not be above max")
+        return self
+
+
+_Time = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class CoachingFile(_Strict):
+    """The coach's side: how long an invite link is valid, the bounds of a prescription, the digest's times."""
+
+    invite_days: int = Field(default=7, ge=1, le=60)
+    hold_seconds: RangeFile = Field(default_factory=lambda: RangeFile(min=15, max=90, step=5))
+    reps: RangeFile = Field(default_factory=lambda: RangeFile(min=1, max=6))
+    reminders_max: int = Field(default=2, ge=1, le=2)
+    second_reminder: _Time = "18:00"
+    digest_times: list[_Time] = Field(
+        default_factory=lambda: ["07:00", "12:00", "18:00", "20:00"], min_length=1, max_length=6
+    )
+
+
 class CoachFile(_Strict):
     """`content/coach.yaml`: behaviour a coach may tune."""
 
@@ -124,3 +152,4 @@ class CoachFile(_Strict):
     live_update_seconds: int = Field(default=10, ge=5, le=60)
     safety: SafetyFile = Field(default_factory=SafetyFile)
     outcomes: OutcomesFile = Field(default_factory=OutcomesFile)
+    coaching: CoachingFile = Field(default_factory=CoachingFile)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionma
 from bot.db.commits import note_commit
 from bot.db.engine import create_engine, database_description, session_factories, sqlite_file
 from bot.db.health import DatabaseHealth
+from bot.db.repositories.coaching import CoachingRepository
 from bot.db.repositories.media import MediaRepository
 from bot.db.repositories.outcomes import OutcomeRepository
 from bot.db.repositories.ratings import RatingRepository
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.ratings = RatingRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.media = MediaRepository(session)
+        self.coaching = CoachingRepository(session)
         return self
 
     async def __aexit__(

@@ -12,6 +12,10 @@ from telegram.ext import Application
 
 from bot.handlers import (
     admin,
+    coaching_admin,
+    coaching_client,
+    coaching_invite,
+    coaching_roster,
     common,
     data,
     onboarding,
@@ -31,6 +35,7 @@ from bot.handlers import (
 
 def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     common.register_guards(application)  # group -1: ignore groups and channels, answer in private chats only
+    coaching_invite.register(application)  # before onboarding: /start with an invite payload
     onboarding.register(application)
     settings.register(application)
     pausing.register(application)
@@ -44,5 +49,8 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     report.register(application)
     data.register(application)
     admin.register(application)
+    coaching_client.register(application)
+    coaching_roster.register(application)
+    coaching_admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages; errors

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BotContext
-from bot.handlers import prompts_typed, ratings, routine_choice, safety, words
+from bot.handlers import coaching_invite, prompts_typed, ratings, routine_choice, safety, words
 from bot.views import common as views
 
 TextConsumer = Callable[[BotContext], Awaitable[bool]]
@@ -35,6 +35,7 @@ async def _not_started(context: BotContext) -> bool:
 CONSUMERS: tuple[TextConsumer, ...] = (
     safety.consume_text,
     words.consume_command,
+    coaching_invite.consume_text,  # yes / no right after opening an invite link (a new user too)
     _not_started,
     routine_choice.consume_text,  # a routine's number or name right after /routine
     prompts_typed.consume_text,

@@ -194,29 +194,41 @@ def build_report(
     )
 
 
-async def outcome_data(uow: UnitOfWork, user_id: int) -> tuple[dict[date, float], list[tuple[date, float]]]:
-    """The user's morning-stiffness minutes by local date and completed PEG scores."""
-    minutes = {row.local_date: float(row.minutes) for row in await uow.outcomes.stiffness_of(user_id)}
+async def outcome_data(
+    uow: UnitOfWork, user_id: int, *, since: date | None = None
+) -> tuple[dict[date, float], list[tuple[date, float]]]:
+    """The user's morning-stiffness minutes by local date and completed PEG scores (from `since` on, if given)."""
+    first = since or date.min
+    minutes = {
+        row.local_date: float(row.minutes)
+        for row in await uow.outcomes.stiffness_of(user_id)
+        if row.local_date >= first
+    }
     peg = [
         (c.local_date, outcomes.peg_score(c.pain, c.enjoyment, c.activity))
         for c in await uow.outcomes.checkins_of(user_id)
-        if c.status == "done" and c.pain is not None and c.enjoyment is not None and c.activity is not None
+        if c.status == "done"
+        and c.pain is not None
+        and c.enjoyment is not None
+        and c.activity is not None
+        and c.local_date >= first
     ]
     return minutes, peg
 
 
-async def progress(uow: UnitOfWork, scope: UserScope) -> ProgressReport | None:
-    """The user's progress over the last 30 days; None for an unknown user."""
+async def progress(uow: UnitOfWork, scope: UserScope, *, since: date | None = None) -> ProgressReport | None:
+    """The user's progress over the last 30 days; None for an unknown user. `since`: only the data from that local
+    date on (what a coach may see when the client shares no history from before the link)."""
     user_id, today = scope.user_id, scope.today
     if await uow.users.get(user_id) is None:
         return None
     history = UserHistory(uow.session)
-    sessions = await history.sessions(user_id)  # all of them: the streak may be longer than the chart
-    ratings = await uow.ratings.of_user(user_id)
-    skips = {s.local_date: s.reason for s in await history.skipped_days(user_id)}
-    minutes, peg = await outcome_data(uow, user_id)
-    paused = await paused_days(uow, user_id, today)
-    pain = frozenset(e.local_date for e in await history.safety_events(user_id))
+    sessions = await history.sessions(user_id, since=since)  # all of them: the streak may be longer than the chart
+    ratings = [r for r in await uow.ratings.of_user(user_id) if since is None or r.local_date >= since]
+    skips = {s.local_date: s.reason for s in await history.skipped_days(user_id, since=since)}
+    minutes, peg = await outcome_data(uow, user_id, since=since)
+    paused = await paused_days(uow, user_id, today, since=since)
+    pain = frozenset(e.local_date for e in await history.safety_events(user_id, since=since))
     return build_report(today, sessions, ratings, skips, minutes=minutes, peg=peg, paused=paused, pain_days=pain)
 
 

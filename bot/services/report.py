@@ -53,21 +53,25 @@ class ReportFacts:
         return self.progress.has_data or self.sessions_started > 0
 
 
-async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0) -> ReportFacts | None:
-    """The facts for the last `days` days (0: the whole history); None for an unknown user."""
+async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0, *, since: date | None = None) -> ReportFacts | None:
+    """The facts for the last `days` days (0: the whole history); None for an unknown user. `since`: nothing from
+    before that local date (a coach's view when the client shares no history from before the link)."""
     user = await uow.users.get(scope.user_id)
     if user is None:
         return None
     today = scope.today
+    first = since or date.min
     history = UserHistory(uow.session)
-    sessions = [s for s in await history.sessions(scope.user_id) if s.local_date <= today]
-    ratings = [r for r in await uow.ratings.of_user(scope.user_id) if r.local_date <= today]
-    skip_rows = await history.skipped_days(scope.user_id)
+    sessions = [s for s in await history.sessions(scope.user_id, since=since) if s.local_date <= today]
+    ratings = [r for r in await uow.ratings.of_user(scope.user_id) if first <= r.local_date <= today]
+    skip_rows = await history.skipped_days(scope.user_id, since=since)
     skips = {s.local_date: s.reason for s in skip_rows}
-    minutes, peg = await progress.outcome_data(uow, scope.user_id)
+    minutes, peg = await progress.outcome_data(uow, scope.user_id, since=since)
     known = [s.local_date for s in sessions] + [r.local_date for r in ratings] + list(skips) + list(minutes)
     first_known = min(known, default=today)
     start = today - timedelta(days=days - 1) if days else max(first_known, today - timedelta(days=MAX_DAYS - 1))
+    if since is not None:
+        start = min(max(start, since), today)
     paused = await progress.paused_days(uow, scope.user_id, today, since=start)
     report = progress.build_report(
         today, sessions, ratings, skips, days=(today - start).days + 1, minutes=minutes, peg=peg, paused=paused

@@ -7,9 +7,9 @@ To add a text: add its key to the flow's module here, use it in the code, write 
 
 from __future__ import annotations
 
-from bot.content.catalog import core, outcomes, questions, ratings, reminders, report, routine, safety, words
+from bot.content.catalog import coaching, core, outcomes, questions, ratings, reminders, report, routine, safety, words
 
-_FLOWS = (core, reminders, ratings, routine, outcomes, report, safety, questions, words)
+_FLOWS = (core, reminders, ratings, routine, outcomes, report, safety, questions, words, coaching)
 
 TEXT_CATALOG: dict[str, tuple[str, ...]] = {}
 # A value of the right kind for every placeholder, used to render every text in tests and `content check`.

@@ -1,0 +1,178 @@
+"""Rendering the coach's side for the client and for invites: the consent question and its answers, /coach (links,
+history choice, the access log), what coaches are told, /invite and /coaches."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from bot.content.loader import Content
+from bot.services.coaching.coaches import CoachEntry
+from bot.services.coaching.invites import InviteLine, NewInvite, Opened, OpenResult
+from bot.services.coaching.links import ClientLinks, LinkLine
+from bot.ui.callbacks_coaching import ConsentAnswer, RevokeInvite, ShareHistory, StopSharing
+from bot.ui.message import Button, OutgoingMessage, Reply
+from bot.views.calendar import clock, day_month
+
+
+def coach_label(content: Content, name: str | None) -> str:
+    return name or content.texts.render("coaching.unnamed_coach")
+
+
+def opened(content: Content, result: OpenResult) -> OutgoingMessage:
+    """The answer to an opened invite link: the consent question, or why the link cannot be used."""
+    texts = content.texts
+    if result.kind != Opened.VALID or result.invite_id is None:
+        key = {
+            Opened.EXPIRED: "coaching.link_expired",
+            Opened.USED: "coaching.link_used",
+            Opened.OWN: "coaching.link_own",
+        }.get(result.kind, "coaching.link_invalid")
+        return OutgoingMessage(texts.render(key))
+    coach = coach_label(content, result.coach_name)
+    buttons = (
+        (Button(texts.render("coaching.agree_button"), ConsentAnswer(result.invite_id, True)),),
+        (Button(texts.render("coaching.decline_button"), ConsentAnswer(result.invite_id, False)),),
+    )
+    return OutgoingMessage(texts.render("coaching.consent", coach=coach), buttons)
+
+
+def consent_hint(content: Content, coach_name: str | None) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("coaching.consent_hint", coach=coach_label(content, coach_name)))
+
+
+def agreed(content: Content, coach_name: str | None, *, again: bool) -> OutgoingMessage:
+    key = "coaching.agreed_again" if again else "coaching.agreed"
+    return OutgoingMessage(content.texts.render(key, coach=coach_label(content, coach_name)))
+
+
+def declined(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("coaching.declined"))
+
+
+def told(content: Content, key: str, client: str | None = None, coach: str | None = None) -> OutgoingMessage:
+    """A message to a coach (or client) about the other side: accepted, declined, left, removed."""
+    texts = content.texts
+    values = {}
+    if client is not None or key in ("told_agreed", "told_declined", "told_left"):
+        values["client"] = client or texts.render("coaching.invitee")
+    if key == "told_removed":
+        values["coach"] = coach_label(content, coach)
+    return OutgoingMessage(texts.render(f"coaching.{key}", **values))
+
+
+_WHAT = frozenset({"roster", "summary", "digest", "prescription"})
+
+
+def _what(content: Content, what: str) -> str:
+    return content.texts.render(f"coaching.what_{what if what in _WHAT else 'summary'}")
+
+
+def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> OutgoingMessage:
+    """/coach: each link (stop, history), what the coach sees, and the access log."""
+    texts = content.texts
+    if not result.links:
+        return OutgoingMessage(texts.render("coaching.client_none"))
+    lines = [texts.render("coaching.client_header")]
+    rows: list[tuple[Button, ...]] = []
+    for link in result.links:
+        coach = coach_label(content, link.coach_name)
+        history = texts.render("coaching.history_on" if link.share_history else "coaching.history_off")
+        lines.append(texts.render("coaching.client_link", coach=coach, since=day_month(link.since), history=history))
+        since = day_month(link.since)
+        key = "coaching.history_hide_button" if link.share_history else "coaching.history_share_button"
+        rows.append((Button(texts.render(key, since=since), ShareHistory(link.link_id, not link.share_history)),))
+        rows.append((Button(texts.render("coaching.stop_button", coach=coach), StopSharing(link.link_id)),))
+    lines.append(texts.render("coaching.client_sees"))
+    lines.append("")
+    lines.append(texts.render("coaching.access_header"))
+    if not result.access:
+        lines.append(texts.render("coaching.access_none"))
+    for event in result.access:
+        local = event.at.astimezone(zone)
+        when = f"{day_month(local.date())} {clock(local.time())}"
+        lines.append(
+            texts.render(
+                "coaching.access_line",
+                when=when,
+                coach=coach_label(content, event.coach_name),
+                what=_what(content, event.what),
+            )
+        )
+    if result.access_total > len(result.access):
+        lines.append(texts.render("coaching.access_more", count=result.access_total - len(result.access)))
+    return OutgoingMessage("\n".join(lines), tuple(rows))
+
+
+def stopped(content: Content, coach_name: str | None) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("coaching.stopped", coach=coach_label(content, coach_name)))
+
+
+def history_changed(content: Content, link: LinkLine) -> OutgoingMessage:
+    key = "coaching.history_now_on" if link.share_history else "coaching.history_now_off"
+    return OutgoingMessage(
+        content.texts.render(key, coach=coach_label(content, link.coach_name), since=day_month(link.since))
+    )
+
+
+def not_coach(content: Content) -> OutgoingMessage:
+    return OutgoingMessage(content.texts.render("coaching.not_coach"))
+
+
+def _expires(moment: datetime, zone: tzinfo) -> str:
+    return day_month(moment.astimezone(zone).date())
+
+
+def invite_made(content: Content, invite: NewInvite, link: str, zone: tzinfo) -> OutgoingMessage:
+    texts = content.texts
+    for_whom = texts.render("coaching.invite_for", name=invite.label) if invite.label else ""
+    return OutgoingMessage(
+        texts.render("coaching.invite_made", for_whom=for_whom, expires=_expires(invite.expires_at, zone), link=link)
+    )
+
+
+def _invite_label(content: Content, line: InviteLine) -> str:
+    return line.label or f"{content.texts.render('coaching.invite_unnamed')} #{line.invite_id}"
+
+
+def open_invites(content: Content, lines: list[InviteLine], zone: tzinfo) -> OutgoingMessage | None:
+    """The coach's open invites, each with a button to withdraw it (None: there are none)."""
+    if not lines:
+        return None
+    texts = content.texts
+    text = [texts.render("coaching.invites_header")]
+    rows = []
+    for line in lines:
+        label = _invite_label(content, line)
+        opened_note = texts.render("coaching.invite_opened") if line.opened else ""
+        text.append(
+            texts.render(
+                "coaching.invite_line", label=label, expires=_expires(line.expires_at, zone), opened=opened_note
+            )
+        )
+        rows.append((Button(texts.render("coaching.revoke_button", label=label), RevokeInvite(line.invite_id)),))
+    return OutgoingMessage("\n".join(text), tuple(rows))
+
+
+def revoked(content: Content, label: str | None, invite_id: int) -> Reply:
+    shown = label or f"{content.texts.render('coaching.invite_unnamed')} #{invite_id}"
+    text = content.texts.render("coaching.revoked", label=shown)
+    return Reply(toast=text, clear_buttons=True, messages=(OutgoingMessage(text),))
+
+
+def coaches_list(content: Content, entries: list[CoachEntry]) -> OutgoingMessage:
+    texts = content.texts
+    lines = [texts.render("coaching.coaches_header")]
+    for entry in entries:
+        admin = texts.render("coaching.coach_admin") if entry.admin else ""
+        name = entry.name or texts.render("coaching.unnamed_coach")
+        lines.append(texts.render("coaching.coach_line", name=name, id=entry.user_id, admin=admin))
+    lines.append("")
+    lines.append(texts.render("coaching.coaches_usage"))
+    return OutgoingMessage("\n".join(lines))
+
+
+def coach_changed(content: Content, key: str, value: str) -> OutgoingMessage:
+    """/coaches add|remove: `key` is coach_added, coach_exists, coach_removed, coach_not_removable, coaches_bad_id."""
+    if key == "coaches_bad_id":
+        return OutgoingMessage(content.texts.render("coaching.coaches_bad_id", text=value[:40]))
+    return OutgoingMessage(content.texts.render(f"coaching.{key}", id=value))
