@@ -10,11 +10,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.typed_answers import yes_or_no
+from bot.handlers.coaching_common import tell
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import data as service
 from bot.services import questions
+from bot.services.coaching import links
 from bot.services.questions import OpenQuestion, QuestionKind
 from bot.ui.callbacks_ratings import DeleteData
+from bot.views import coaching as coaching_views
 from bot.views import common as common_views
 from bot.views import data as views
 
@@ -69,10 +72,15 @@ async def _delete_answer(context: BotContext, action: str) -> None:
             await questions.clear(uow, scope.user_id, QuestionKind.DELETE)
         await context.reply(views.cancelled(scope.content))
         return
-    async with context.app.db.unit_of_work() as uow:
+    app = context.app
+    async with app.db.unit_of_work() as uow:
+        ended = await links.end_all(uow, scope.user_id, scope.now)
         anything = await service.delete_everything(uow, scope.user_id)
     log.info("a user deleted all their data" if anything else "delete requested with nothing stored")
     await context.reply(views.deleted(scope.content, anything))
+    for stopped in ended:  # each coach loses access at once, and is told
+        coach_content = app.content_for(stopped.coach_id)
+        await tell(app, stopped.coach_id, coaching_views.told(coach_content, "told_left", client=stopped.client_label))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

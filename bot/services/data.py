@@ -34,6 +34,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "safety_events.csv": ("date", "time", "kind", "where"),
     "pauses.csv": ("first_date", "until_date"),
     "settings.csv": ("setting", "value"),
+    "coach_links.csv": ("coach_id", "coach_name", "status", "since", "ended_date", "ended_by", "history_shared"),
+    "coach_prescriptions.csv": ("coach_id", "routine", "hold_seconds", "reps", "daily_reminders", "changed_date"),
+    "coach_access.csv": ("date", "time", "coach_id", "what"),
 }
 
 EXPORT_README = """stretchbot export
@@ -89,6 +92,16 @@ pauses.csv - the pauses you took (reminders off for a while)
   until_date    the day reminders came back (empty: paused until /resume)
 
 settings.csv - your settings at the time of the export, one per row (setting, value)
+
+coach_links.csv - the coaches you share (or shared) your progress with
+  status        active (sharing now) / ended
+  since         the day you agreed; ended_date and ended_by (client: you stopped; delete; removed: no longer a coach)
+  history_shared  yes if the coach also sees what came before `since`
+
+coach_prescriptions.csv - what your coach prescribed (empty values: as the routine says / your own choice)
+
+coach_access.csv - every time a coach looked at your data (never any values)
+  what          roster (your line in their list) / summary (summary, chart and report) / digest / prescription
 """
 
 
@@ -202,7 +215,43 @@ async def export_tables(uow: UnitOfWork, scope: UserScope) -> dict[str, list[dic
         "routine": user.routine_id,
     }
     tables["settings.csv"] = [{"setting": name, "value": value} for name, value in settings.items()]
+    await _coaching_tables(uow, scope, tables)
     return tables
+
+
+async def _coaching_tables(uow: UnitOfWork, scope: UserScope, tables: dict[str, list[dict[str, str]]]) -> None:
+    """The links, the prescription and the coaches' access events of the user (as a client)."""
+    zone = scope.zone
+    for link in await uow.coaching.links_of_client(scope.user_id, active=False):
+        coach = await uow.coaching.coach(link.coach_id)
+        tables["coach_links.csv"].append(
+            {
+                "coach_id": str(link.coach_id),
+                "coach_name": (coach.name or "") if coach is not None else "",
+                "status": link.status,
+                "since": link.linked_date.isoformat(),
+                "ended_date": _date_time(link.ended_at, zone)[0],
+                "ended_by": link.ended_by or "",
+                "history_shared": "yes" if link.share_history else "no",
+            }
+        )
+    rx = await uow.coaching.prescription(scope.user_id)
+    if rx is not None:
+        tables["coach_prescriptions.csv"].append(
+            {
+                "coach_id": str(rx.coach_id),
+                "routine": rx.routine_id,
+                "hold_seconds": "" if rx.hold_seconds is None else str(rx.hold_seconds),
+                "reps": "" if rx.reps is None else str(rx.reps),
+                "daily_reminders": "" if rx.reminders is None else str(rx.reminders),
+                "changed_date": _date_time(rx.updated_at, zone)[0],
+            }
+        )
+    for event in reversed(await uow.coaching.access_of(scope.user_id)):
+        day, clock = _date_time(event.created_at, zone)
+        tables["coach_access.csv"].append(
+            {"date": day, "time": clock, "coach_id": str(event.coach_id), "what": event.what}
+        )
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
@@ -232,8 +281,12 @@ async def export(uow: UnitOfWork, scope: UserScope) -> Export | None:
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> bool:
-    """Erase every row of the user in every table; False if nothing was stored."""
+    """Erase every row of the user in every table (their coaching links, prescription and the access log too; as a
+    coach, their invites and links); False if nothing was stored."""
     if await uow.users.get(user_id) is None:
+        await uow.coaching.delete_coach(user_id)
         return False
+    await uow.coaching.delete_client(user_id)
+    await uow.coaching.delete_coach(user_id)
     await uow.users.delete_everything(user_id)
     return True
