@@ -163,13 +163,13 @@ def roster_facts(days: ClientDays) -> RosterFacts:
 
 
 def roster_order(entries: Sequence[tuple[str, RosterFacts]]) -> list[int]:
-    """The indexes of `entries` (name, facts) in roster order: those needing attention first (most marks, then
-    the most urgent), then by name."""
+    """The indexes of `entries` (name, facts) in roster order: those needing attention first (the most urgent
+    mark first, then the most marks), then by name."""
 
     def key(index: int) -> tuple[int, int, int, str]:
         name, facts = entries[index]
         urgency = min((MARK_ORDER.index(m) for m in facts.marks), default=len(MARK_ORDER))
-        return (0 if facts.marks else 1, -len(facts.marks), urgency, name.casefold())
+        return (0 if facts.marks else 1, urgency, -len(facts.marks), name.casefold())
 
     return sorted(range(len(entries)), key=key)
 
