@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import re
 import statistics
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
 from bot.domain.outcomes import Adherence, Verdict, adherence
+from bot.domain.routine_model import Routine
 
 PAYLOAD_PREFIX = "c"
 _PAYLOAD = re.compile(r"^c([A-Za-z0-9_-]{16,63})$")
@@ -199,3 +200,22 @@ def clamp(value: int, low: int, high: int) -> int:
 
 def verdict_is_worse(*verdicts: Verdict) -> bool:
     return any(v == Verdict.WORSE for v in verdicts)
+
+
+def prescribed(routine: Routine, plan: Mapping[str, object] | None) -> Routine:
+    """`routine` as the coach prescribed it: every timed step held `hold_seconds` and done `reps` times (each when
+    given); the routine as written without a plan."""
+    if not plan:
+        return routine
+    hold, reps = plan.get("hold_seconds"), plan.get("reps")
+    steps = tuple(
+        replace(
+            step,
+            hold_seconds=hold if isinstance(hold, int) else step.hold_seconds,
+            reps=reps if isinstance(reps, int) else step.reps,
+        )
+        if step.is_timed
+        else step
+        for step in routine.steps
+    )
+    return replace(routine, steps=steps)

@@ -16,6 +16,7 @@ from bot.handlers import (
     coaching_client,
     coaching_invite,
     coaching_roster,
+    coaching_rx,
     common,
     data,
     onboarding,
@@ -51,6 +52,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     admin.register(application)
     coaching_client.register(application)
     coaching_roster.register(application)
+    coaching_rx.register(application)
     coaching_admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages; errors

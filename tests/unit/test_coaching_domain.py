@@ -82,3 +82,14 @@ def test_roster_order_and_pages() -> None:
     assert c.page_bounds(20, 2) == (16, 20, 2)
     assert c.page_bounds(20, 9) == (16, 20, 2)
     assert c.page_bounds(0, 0) == (0, 0, 0)
+
+
+def test_a_prescription_changes_only_the_timed_steps() -> None:
+    from bot.domain.routine_model import Routine, Step
+
+    routine = Routine("r", "R", "s", 5, (Step("a", "A", "t"), Step("b", "B", "t", reps=3, hold_seconds=30)))
+    changed = c.prescribed(routine, {"hold_seconds": 45, "reps": 2})
+    assert changed.steps[0] == routine.steps[0]
+    assert (changed.steps[1].hold_seconds, changed.steps[1].reps) == (45, 2)
+    assert c.prescribed(routine, None) is routine
+    assert c.prescribed(routine, {"reps": 1}).steps[1].hold_seconds == 30

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.content.loader import Content
 from bot.db.models import RoutineSession
 from bot.db.unit_of_work import UnitOfWork
+from bot.domain.coaching import prescribed
 from bot.domain.routine_effects import Phase
 from bot.domain.routine_model import Routine
 from bot.services.routine.outcome import Outcome, OutcomeKind
@@ -58,3 +60,9 @@ async def open_session(
 def waits_to_begin(session: RoutineSession) -> bool:
     """The session has not begun its walkthrough (it waits for the before rating or the gentle answer)."""
     return isinstance(session.state, dict) and session.state.get("phase") == Phase.NEW.value
+
+
+def routine_of(content: Content, session: RoutineSession) -> Routine:
+    """The session's routine as it began: the content's, with the coach's prescription of that moment applied."""
+    plan = session.prescription if isinstance(session.prescription, dict) else None
+    return prescribed(content.routine(session.routine_id), plan)

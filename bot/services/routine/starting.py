@@ -11,13 +11,15 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import RoutineSession
 from bot.db.unit_of_work import UnitOfWork
+from bot.domain.coaching import prescribed
 from bot.domain.local_time import local_today
 from bot.domain.routine_events import Begin, Restore
 from bot.domain.routine_machine import RoutineState, initial_state, transition
 from bot.domain.routine_model import Routine
+from bot.services.coaching import prescriptions
 from bot.services.ratings import RatingSource, needs_gentle_option, save_rating
 from bot.services.routine.outcome import Outcome, OutcomeKind, RoutineEnv
-from bot.services.routine.sessions import chat_of, close, open_session, outcome_of, waits_to_begin
+from bot.services.routine.sessions import chat_of, close, open_session, outcome_of, routine_of, waits_to_begin
 from bot.services.routine.walking import store
 from bot.services.skips import mark_reminder_skipped, record_skip
 
@@ -39,7 +41,9 @@ async def start(
     user = await uow.users.get(user_id, for_update=True)
     if user is None:
         return Outcome(OutcomeKind.NOT_STARTED, user_id=user_id, chat_id=user_id)
-    routine = env.content.routine(user.routine_id)
+    plan = await prescriptions.plan_for(uow, user_id)  # the coach's prescription, if any, from this session on
+    own = env.content.routine(user.routine_id)
+    routine = prescribed(env.content.routine(plan.routine_id), plan.overrides) if plan is not None else own
     active = await uow.sessions.active_of(user_id, for_update=True)
     if active is not None and env.now - active.started_at > ABANDON_AFTER:
         close(active, "abandoned", env.now)
@@ -59,6 +63,7 @@ async def start(
         seq=0,
         delivery_id=delivery_id,
         gentle=False,
+        prescription=plan.overrides if plan is not None else None,
     )
     try:
         async with uow.session.begin_nested():
@@ -76,7 +81,7 @@ async def start(
 def _existing(
     session: RoutineSession, chat_id: int, env: RoutineEnv, delivery_id: int | None, before: float | None
 ) -> Outcome:
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     return outcome_of(OutcomeKind.EXISTING, session, chat_id, routine, delivery_id=delivery_id, carried_before=before)
 
 
@@ -89,7 +94,7 @@ async def _take_before(
     source: RatingSource,
     update_id: int | None,
 ) -> Outcome:
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     if value is None:
         return _begin(env, session, chat_id, gentle=False)
     safety = env.content.coach.safety
@@ -120,7 +125,7 @@ def _begin(
     after: RoutineState | None = None,
 ) -> Outcome:
     """Begin the walkthrough; `after`: the state it replaces (its seqs go on, so its old buttons stay stale)."""
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     hands_free = isinstance(session.state, dict) and session.state.get("hands_free") is True  # the user's mode at start
     state = initial_state(routine, gentle, tick_seconds=env.pacing.tick_seconds, hands_free=hands_free)
     if after is not None:
@@ -167,7 +172,7 @@ async def answer_gentle(
     before = await uow.ratings.of_session(session.id, "before")
     if not waits_to_begin(session) or before is None:
         return Outcome(OutcomeKind.IGNORED, session_id=session_id, user_id=user_id, chat_id=chat_id)
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     if choice == "skip":
         # Too stiff today: a day skipped for a flare-up, which does not break the streak.
         close(session, "stopped", env.now)
@@ -204,7 +209,7 @@ async def answer_existing(
     if session is None or problem is not None:
         return Outcome(problem or OutcomeKind.NOT_FOUND, session_id=session_id, user_id=user_id)
     chat_id = await chat_of(uow, user_id)
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     if choice == "stop":
         close(session, "stopped", env.now)
         return outcome_of(OutcomeKind.STOPPED, session, chat_id, routine, cancel_timers=True)

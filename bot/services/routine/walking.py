@@ -15,7 +15,7 @@ from bot.domain.routine_events import AfterRating, Event, Pause, Restore, Skip, 
 from bot.domain.routine_machine import RoutineState, transition
 from bot.services.ratings import RatingSource, save_rating
 from bot.services.routine.outcome import Outcome, OutcomeKind, PendingTimer, RoutineEnv, TimerPlan
-from bot.services.routine.sessions import chat_of, clear_timer, close, open_session, outcome_of
+from bot.services.routine.sessions import chat_of, clear_timer, close, open_session, outcome_of, routine_of
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def apply_event(
     if session is None or problem is not None:
         return Outcome(problem or OutcomeKind.NOT_FOUND, session_id=session_id, user_id=user_id)
     chat_id = await chat_of(uow, user_id)
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     try:
         state = RoutineState.from_dict(session.state or {})
         new, effects = transition(routine, state, event)
@@ -187,7 +187,7 @@ async def refreshed_view(uow: UnitOfWork, env: RoutineEnv, session_id: int) -> O
         return None
     if session.timer_due_at <= env.now:  # overdue: the timer fires at once and shows it
         return None
-    routine = env.content.routine(session.routine_id)
+    routine = routine_of(env.content, session)
     try:
         state = RoutineState.from_dict(session.state or {})
         _, effects = transition(routine, state, Restore())
@@ -211,7 +211,7 @@ async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: dateti
     found = []
     for session in await uow.sessions.active_with_timers(due_before=due_before):
         chat_id = await chat_of(uow, session.user_id)
-        routine = env.content.routine(session.routine_id)
+        routine = routine_of(env.content, session)
         due = session.timer_due_at
         assert due is not None
         plan: TimerPlan | None = None
