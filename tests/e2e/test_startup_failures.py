@@ -195,6 +195,16 @@ async def test_a_webhook_port_in_use_is_one_line(database: Path, telegram: Stand
     assert_one_clear_line(log, f"127.0.0.1:{port}", "--port")
 
 
+async def test_a_health_port_in_use_is_one_line(database: Path, telegram: StandInProcess, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, log = await run_to_exit(bot(database, telegram.url, tmp_path, HEALTH_PORT=str(port)))
+    assert code == EXIT_CANNOT_LISTEN
+    assert_one_clear_line(log, f"127.0.0.1:{port}", "HEALTH_PORT")
+
+
 async def test_broken_content_is_a_setting_error(database: Path, telegram: StandInProcess, tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     code, log = await run_to_exit(bot(database, telegram.url, tmp_path, CONTENT_DIR=str(tmp_path / "content")))
