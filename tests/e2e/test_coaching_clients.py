@@ -35,9 +35,7 @@ async def _plant(app: AnyApp, user_id: int, days_done: list[int], befores: dict[
     async with ctx_of(app).db.unit_of_work() as uow:
         start = datetime(2026, 1, 20, 8, 0).astimezone()
         await uow.session.execute(update(User).where(User.id == user_id).values(onboarded_at=start, created_at=start))
-        await uow.session.execute(
-            update(CoachLink).where(CoachLink.client_id == user_id).values(share_history=True)
-        )
+        await uow.session.execute(update(CoachLink).where(CoachLink.client_id == user_id).values(share_history=True))
 
 
 async def test_roster_marks_from_planted_data(app: AnyApp, standin: BotApiStandIn) -> None:
@@ -47,7 +45,7 @@ async def test_roster_marks_from_planted_data(app: AnyApp, standin: BotApiStandI
         await onboard(client)
         await _linked(app, coach, client, name)
     await _plant(app, 3000, list(range(0, 30)))  # every day: fine
-    await _plant(app, 3001, list(range(7, 30)) + [2])  # every day, then once in the last week: adherence down
+    await _plant(app, 3001, [*list(range(7, 30)), 2])  # every day, then once in the last week: adherence down
     await _plant(app, 3002, list(range(4, 30)))  # nothing for the last 3 days: inactive
     await _plant(app, 3003, list(range(0, 30)))
     async with ctx_of(app).db.unit_of_work() as uow:

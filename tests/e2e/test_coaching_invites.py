@@ -111,9 +111,7 @@ async def test_expired_and_revoked_links(app: AnyApp, standin: BotApiStandIn, cl
     assert await links_of(app) == []
 
 
-async def test_a_non_coach_cannot_invite_and_a_coach_opens_their_own_link(
-    app: AnyApp, standin: BotApiStandIn
-) -> None:
+async def test_a_non_coach_cannot_invite_and_a_coach_opens_their_own_link(app: AnyApp, standin: BotApiStandIn) -> None:
     stranger = person(standin, 2009, "Ivy")
     await stranger.send("/invite")
     assert "This is for coaches" in ((await stranger.next_message()).text or "")

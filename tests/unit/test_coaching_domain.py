@@ -36,7 +36,7 @@ def test_payload_round_trip_and_limits() -> None:
     assert c.token_of(payload) == token
     for bad in ("", "c", "cshort", "x" + token, "c" + "A" * 64, "c" + "A" * 31 + "!", "c" + "Ä" * 20):
         assert c.token_of(bad) is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="invite token"):
         c.payload_of("has space in it!!!!")
     assert c.hash_token(token) != token and len(c.hash_token(token)) == 64
 
@@ -50,10 +50,10 @@ def test_a_steady_client_has_no_marks() -> None:
 
 def test_adherence_down_20_points() -> None:
     # 23 earlier days all done, then 5 of the last 7: 71% vs 100% -> down 29 points
-    facts = c.roster_facts(days([0, 1, 2, 4, 5] + list(range(7, 30))))
+    facts = c.roster_facts(days([0, 1, 2, 4, 5, *list(range(7, 30))]))
     assert c.Mark.ADHERENCE_DROP in facts.marks
     # 6 of 7 (86%) is down 14 points: no mark
-    assert c.Mark.ADHERENCE_DROP not in c.marks_of(days([0, 1, 2, 3, 4, 5] + list(range(7, 30))))
+    assert c.Mark.ADHERENCE_DROP not in c.marks_of(days([0, 1, 2, 3, 4, 5, *list(range(7, 30))]))
 
 
 def test_inactive_for_three_days_but_not_when_paused_or_just_linked() -> None:
@@ -64,7 +64,7 @@ def test_inactive_for_three_days_but_not_when_paused_or_just_linked() -> None:
 
 
 def test_stiffness_jump_and_safety() -> None:
-    steady = {ago: 4.0 for ago in range(3, 17)}
+    steady = dict.fromkeys(range(3, 17), 4.0)
     assert c.Mark.STIFFNESS_JUMP not in c.marks_of(days(list(range(30)), befores={**steady, 0: 5.5}))
     assert c.Mark.STIFFNESS_JUMP in c.marks_of(days(list(range(30)), befores={**steady, 1: 6.0}))
     assert c.Mark.STIFFNESS_JUMP in c.marks_of(days(list(range(30)), worse=True))
