@@ -21,7 +21,6 @@ from bot.ui.message import Reply
 from bot.views import coaching as views
 from bot.views import coaching_roster as roster_views
 from bot.views import common as common_views
-from bot.views import progress as progress_views
 from bot.views import report as report_views
 from bot.views.calendar import day_month
 
@@ -73,16 +72,17 @@ async def on_client(update: Update, context: BotContext) -> None:
         await context.reply(roster_views.not_your_client(scope.content))
         return
     content = scope.content
-    messages = [roster_views.summary(content, view, day_month(view.since))]
+    await context.reply(Reply(messages=(roster_views.summary(content, view, day_month(view.since)),)))
+    messages = []  # then the pictures, drawn off the event loop
     if view.progress.has_data:
-        png = await asyncio.to_thread(render_progress_png, progress_views.chart_data(content, view.progress))
+        png = await asyncio.to_thread(render_progress_png, roster_views.chart_data(content, view))
         messages.append(roster_views.chart(content, view, png))
     if view.facts is not None and view.facts.has_data:
         page = report_views.report_data(content, view.facts, name=view.name, today=view.scope.today)
         pdf, report_png = await asyncio.to_thread(render_report, page)  # CPU work: off the event loop
         messages.extend(roster_views.report_files(content, view.name, view.facts, pdf, report_png))
     log.info("a coach opened a client's summary")
-    await context.reply(Reply(toast=None, messages=tuple(messages)))
+    await context.reply_on(None, Reply(messages=tuple(messages)))  # the tap was answered with the summary
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -3,6 +3,9 @@ with their chart and report, and the digest."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from bot.charts.progress_chart import ChartData
 from bot.content.loader import Content
 from bot.domain import coaching as domain
 from bot.domain.outcomes import Adherence, Change, Verdict
@@ -10,6 +13,7 @@ from bot.services.coaching.roster import ClientView, RosterLine
 from bot.services.report import ReportFacts
 from bot.ui.callbacks_coaching import OpenClient, Prescribe, RosterPage
 from bot.ui.message import Attachment, Button, OutgoingMessage, Reply
+from bot.views import progress as progress_views
 from bot.views.calendar import day_month
 
 _VERDICTS = {
@@ -127,6 +131,13 @@ def summary(content: Content, view: ClientView, since_label: str) -> OutgoingMes
         (Button(texts.render("coaching.back_button"), RosterPage(0)),),
     )
     return OutgoingMessage("\n".join(lines), buttons)
+
+
+def chart_data(content: Content, view: ClientView) -> ChartData:
+    """The client's /progress chart, titled with their name (it speaks to the coach, not to "you")."""
+    data = progress_views.chart_data(content, view.progress)
+    title = content.texts.render("coaching.chart_title", name=view.name, start=progress_views.start_of(view.progress))
+    return replace(data, labels=replace(data.labels, title=title))
 
 
 def chart(content: Content, view: ClientView, png: bytes) -> OutgoingMessage:

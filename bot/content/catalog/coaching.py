@@ -73,6 +73,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "coaching.summary_fine": (),
     "coaching.summary_no_data": (),
     "coaching.chart_caption": ("name",),
+    "coaching.chart_title": ("name", "start"),
     "coaching.report_caption": ("name", "start", "end"),
     "coaching.prescribe_button": (),
     "coaching.back_button": (),
