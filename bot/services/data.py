@@ -34,9 +34,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "safety_events.csv": ("date", "time", "kind", "where"),
     "pauses.csv": ("first_date", "until_date"),
     "settings.csv": ("setting", "value"),
-    "coach_links.csv": ("coach_id", "coach_name", "status", "since", "ended_date", "ended_by", "history_shared"),
-    "coach_prescriptions.csv": ("coach_id", "routine", "hold_seconds", "reps", "daily_reminders", "changed_date"),
-    "coach_access.csv": ("date", "time", "coach_id", "what"),
+    "coach_links.csv": ("coach", "coach_name", "status", "since", "ended_date", "ended_by", "history_shared"),
+    "coach_prescriptions.csv": ("coach", "routine", "hold_seconds", "reps", "daily_reminders", "changed_date"),
+    "coach_access.csv": ("date", "time", "coach", "what"),
 }
 
 EXPORT_README = """stretchbot export
@@ -94,13 +94,17 @@ pauses.csv - the pauses you took (reminders off for a while)
 settings.csv - your settings at the time of the export, one per row (setting, value)
 
 coach_links.csv - the coaches you share (or shared) your progress with
+  coach         the coach's Telegram user number; coach_name: their name as they gave it
   status        active (sharing now) / ended
-  since         the day you agreed; ended_date and ended_by (client: you stopped; delete; removed: no longer a coach)
+  since         the day you agreed
+  ended_date    the day it ended; ended_by: client (you stopped) / delete / removed (no longer a coach)
   history_shared  yes if the coach also sees what came before `since`
 
 coach_prescriptions.csv - what your coach prescribed (empty values: as the routine says / your own choice)
+  coach, routine, hold_seconds, reps, daily_reminders; changed_date: the day of the last change
 
 coach_access.csv - every time a coach looked at your data (never any values)
+  date, time, coach (their Telegram user number)
   what          roster (your line in their list) / summary (summary, chart and report) / digest / prescription
 """
 
@@ -226,7 +230,7 @@ async def _coaching_tables(uow: UnitOfWork, scope: UserScope, tables: dict[str, 
         coach = await uow.coaching.coach(link.coach_id)
         tables["coach_links.csv"].append(
             {
-                "coach_id": str(link.coach_id),
+                "coach": str(link.coach_id),
                 "coach_name": (coach.name or "") if coach is not None else "",
                 "status": link.status,
                 "since": link.linked_date.isoformat(),
@@ -239,7 +243,7 @@ async def _coaching_tables(uow: UnitOfWork, scope: UserScope, tables: dict[str, 
     if rx is not None:
         tables["coach_prescriptions.csv"].append(
             {
-                "coach_id": str(rx.coach_id),
+                "coach": str(rx.coach_id),
                 "routine": rx.routine_id,
                 "hold_seconds": "" if rx.hold_seconds is None else str(rx.hold_seconds),
                 "reps": "" if rx.reps is None else str(rx.reps),
@@ -250,7 +254,7 @@ async def _coaching_tables(uow: UnitOfWork, scope: UserScope, tables: dict[str, 
     for event in reversed(await uow.coaching.access_of(scope.user_id)):
         day, clock = _date_time(event.created_at, zone)
         tables["coach_access.csv"].append(
-            {"date": day, "time": clock, "coach_id": str(event.coach_id), "what": event.what}
+            {"date": day, "time": clock, "coach": str(event.coach_id), "what": event.what}
         )
 
 

@@ -16,6 +16,12 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.db.models import (
     Base,
+    Coach,
+    CoachAccess,
+    CoachInvite,
+    CoachLink,
+    CoachMedia,
+    CoachPrescription,
     MorningStiffness,
     OutcomePrompt,
     PausePeriod,
@@ -124,6 +130,14 @@ async def test_export_with_nothing_stored(user: ChatUser, app: App) -> None:
 
 # Tables that hold nothing about any user (only these may lack a user_id): the step pictures' Telegram file ids.
 NOT_ABOUT_USERS = frozenset({"media_files"})
+# The coaching tables name the user as a client (or as the coach who sent the media, opened by: the invitee).
+USER_COLUMNS = {
+    "coach_invites": "opened_by",
+    "coach_links": "client_id",
+    "coach_prescriptions": "client_id",
+    "coach_access_events": "client_id",
+    "coach_media": "coach_id",
+}
 
 
 async def rows_of(app: App, user_id: int) -> dict[str, int]:
@@ -133,7 +147,7 @@ async def rows_of(app: App, user_id: int) -> dict[str, int]:
         for table in Base.metadata.sorted_tables:
             if table.name in NOT_ABOUT_USERS:
                 continue
-            column = table.c.id if table.name == "users" else table.c.get("user_id")
+            column = table.c.id if table.name == "users" else table.c.get(USER_COLUMNS.get(table.name, "user_id"))
             assert column is not None, f"table {table.name} has no user_id: /delete could not find its rows"
             statement = select(func.count()).select_from(table).where(column == user_id)
             counts[table.name] = int((await uow.session.execute(statement)).scalar_one())
@@ -165,6 +179,23 @@ async def test_delete_erases_every_row_of_the_user_only(user: ChatUser, app: App
                               created_at=due, completed_at=due)
             )  # fmt: skip
             uow.session.add(PendingQuestion(user_id=user_id, kind="snooze", asked_at=due, expires_at=due))
+            coach = 3000 + user_id  # another person coaches them; they coach nobody but sent a video
+            uow.session.add(Coach(user_id=user_id, name="Me", created_at=due))
+            uow.session.add(
+                CoachInvite(coach_id=coach, token_hash=f"{user_id:064d}", status="used", created_at=due,
+                            expires_at=due, opened_by=user_id, opened_at=due, used_at=due)
+            )  # fmt: skip
+            uow.session.add(
+                CoachLink(coach_id=coach, client_id=user_id, client_name="C", status="active", linked_at=due,
+                          linked_date=TODAY)
+            )  # fmt: skip
+            uow.session.add(
+                CoachPrescription(
+                    client_id=user_id, coach_id=coach, routine_id="pigeon", hold_seconds=40, updated_at=due
+                )
+            )
+            uow.session.add(CoachAccess(coach_id=coach, client_id=user_id, what="summary", created_at=due))
+            uow.session.add(CoachMedia(coach_id=user_id, kind="photo", file_id="F", created_at=due))
     await reply_to(user, "6")
     assert all(n > 0 for n in (await rows_of(app, 1001)).values())
     other_before = await rows_of(app, 2002)
