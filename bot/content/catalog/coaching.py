@@ -131,6 +131,7 @@ SAMPLES: dict[str, str] = {
     "history": "shared",
     "id": "123456789",
     "label": "Anna",
+    "last": "1 Mar",
     "link": "https://t.me/stretchbot?start=cAbc",
     "mark": "⚠️ ",
     "month": "80%",
