@@ -29,6 +29,7 @@ from bot.health.errors import ErrorReporter
 from bot.health.http import HealthEndpoints, Readiness
 from bot.health.metrics import Metrics
 from bot.health.server import HealthServer
+from bot.reminders.digest import CoachDigest
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.prompts import OutcomePrompter
 from bot.reminders.sending import ReminderSender
@@ -140,6 +141,7 @@ def build_application(
     ctx.routine = RoutineRuntime(ctx, observer=metrics)
     ctx.backup = ScheduledBackup(settings)
     ctx.prompter = OutcomePrompter(ctx)
+    ctx.digest = CoachDigest(ctx)
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:
         ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.health.http import HealthEndpoints
     from bot.health.metrics import Metrics
     from bot.health.server import HealthServer
+    from bot.reminders.digest import CoachDigest
     from bot.reminders.dispatcher import ReminderDispatcher
     from bot.reminders.prompts import OutcomePrompter
     from bot.routine.runtime import RoutineRuntime
@@ -70,6 +71,7 @@ class AppContext:
     routine: RoutineRuntime = field(init=False)
     backup: ScheduledBackup = field(init=False)
     prompter: OutcomePrompter = field(init=False)
+    digest: CoachDigest = field(init=False)
     metrics: Metrics = field(init=False)
     errors: ErrorReporter = field(init=False)
     health: HealthEndpoints = field(init=False)
@@ -79,7 +81,16 @@ class AppContext:
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
         served = [self.health_server] if self.health_server is not None else []
-        return [self.watcher, self.dispatcher, self.prompter, self.routine, self.backup, self.errors, *served]
+        return [
+            self.watcher,
+            self.dispatcher,
+            self.prompter,
+            self.digest,
+            self.routine,
+            self.backup,
+            self.errors,
+            *served,
+        ]
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""

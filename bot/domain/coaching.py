@@ -20,11 +20,12 @@ import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.outcomes import Adherence, Verdict, adherence
 from bot.domain.routine_model import Routine
+from bot.domain.schedule import next_occurrence
 
 PAYLOAD_PREFIX = "c"
 _PAYLOAD = re.compile(r"^c([A-Za-z0-9_-]{16,63})$")
@@ -219,3 +220,20 @@ def prescribed(routine: Routine, plan: Mapping[str, object] | None) -> Routine:
         for step in routine.steps
     )
     return replace(routine, steps=steps)
+
+
+DIGEST_KINDS = ("off", "daily", "weekly")
+DIGEST_WEEKDAY = 0  # weekly digests come on Mondays
+
+
+def next_digest(kind: str, local_time: time, zone: tzinfo, after: datetime) -> datetime | None:
+    """When the coach's next digest is due (UTC): the next `local_time` in their zone, on a Monday for "weekly";
+    None when it is off."""
+    if kind not in ("daily", "weekly"):
+        return None
+    moment = after
+    for _ in range(8):
+        moment = next_occurrence(local_time, zone, moment)
+        if kind == "daily" or moment.astimezone(zone).weekday() == DIGEST_WEEKDAY:
+            return moment
+    raise ValueError("no digest time found within a week")  # pragma: no cover

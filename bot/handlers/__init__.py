@@ -14,6 +14,7 @@ from bot.handlers import (
     admin,
     coaching_admin,
     coaching_client,
+    coaching_digest,
     coaching_invite,
     coaching_roster,
     coaching_rx,
@@ -53,6 +54,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     coaching_client.register(application)
     coaching_roster.register(application)
     coaching_rx.register(application)
+    coaching_digest.register(application)
     coaching_admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages; errors

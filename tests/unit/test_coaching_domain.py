@@ -93,3 +93,18 @@ def test_a_prescription_changes_only_the_timed_steps() -> None:
     assert (changed.steps[1].hold_seconds, changed.steps[1].reps) == (45, 2)
     assert c.prescribed(routine, None) is routine
     assert c.prescribed(routine, {"reps": 1}).steps[1].hold_seconds == 30
+
+
+def test_next_digest_daily_weekly_and_off() -> None:
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    after = datetime(2026, 3, 4, 17, 0, tzinfo=UTC)  # a Wednesday, 18:00 in Berlin
+    assert c.next_digest("daily", time(18, 0), berlin, after) == datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
+    assert c.next_digest("weekly", time(18, 0), berlin, after) == datetime(2026, 3, 9, 17, 0, tzinfo=UTC)
+    # across the change to summer time (29 March 2026): 18:00 local is 16:00 UTC
+    assert c.next_digest("weekly", time(18, 0), berlin, datetime(2026, 3, 27, tzinfo=UTC)) == datetime(
+        2026, 3, 30, 16, 0, tzinfo=UTC
+    )
+    assert c.next_digest("off", time(18, 0), berlin, after) is None

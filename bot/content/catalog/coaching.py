@@ -115,6 +115,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "coaching.digest_daily_button": ("time",),
     "coaching.digest_weekly_button": ("time",),
     "coaching.digest_set": ("choice",),
+    "coaching.digest_usage": (),
     "coaching.digest_header": ("count",),
     "coaching.digest_line": ("name", "reasons"),
     "coaching.digest_all_fine": ("count",),

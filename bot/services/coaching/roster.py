@@ -81,9 +81,16 @@ async def _line(
 
 
 async def roster(
-    uow: UnitOfWork, admins: frozenset[int], coach_id: int, content: Content, now: datetime, tz: str
+    uow: UnitOfWork,
+    admins: frozenset[int],
+    coach_id: int,
+    content: Content,
+    now: datetime,
+    tz: str,
+    what: str = "roster",
 ) -> list[RosterLine] | None:
-    """The coach's clients in roster order (attention first); None if `coach_id` is no coach."""
+    """The coach's clients in roster order (attention first); None if `coach_id` is no coach. `what`: the access
+    event each listed client gets ("roster", or "digest")."""
     if not await is_coach(uow, admins, coach_id):
         return None
     lines = []
@@ -93,7 +100,7 @@ async def roster(
             lines.append(found[0])
     order = domain.roster_order([(line.name, line.facts) for line in lines])
     ordered = [lines[i] for i in order]
-    uow.coaching.record_access(coach_id, [await _client_of(uow, line.link_id) for line in ordered], "roster", now)
+    uow.coaching.record_access(coach_id, [await _client_of(uow, line.link_id) for line in ordered], what, now)
     return ordered
 
 
