@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.outcomes import Adherence, Verdict, adherence
-from bot.domain.routine_model import Routine
+from bot.domain.routine_model import Routine, StepMedia
 from bot.domain.schedule import next_occurrence
 
 PAYLOAD_PREFIX = "c"
@@ -203,23 +203,38 @@ def verdict_is_worse(*verdicts: Verdict) -> bool:
     return any(v == Verdict.WORSE for v in verdicts)
 
 
+TELEGRAM_FILE = "tg:"  # a StepMedia location that is a Telegram file id (a coach's photo or video)
+INTRO = "intro"  # the step id under which a coach's media goes with the routine's intro
+
+
+def coach_media(kind: str, file_id: str) -> StepMedia:
+    """A coach's photo or video, sent by its Telegram file id."""
+    return StepMedia(TELEGRAM_FILE + file_id, f"coach:{file_id}"[:200], kind, video=kind == "video")
+
+
 def prescribed(routine: Routine, plan: Mapping[str, object] | None) -> Routine:
     """`routine` as the coach prescribed it: every timed step held `hold_seconds` and done `reps` times (each when
-    given); the routine as written without a plan."""
+    given), and the coach's media (`media`: step id or "intro" -> [kind, file id]) in place of the content's
+    pictures; the routine as written without a plan."""
     if not plan:
         return routine
     hold, reps = plan.get("hold_seconds"), plan.get("reps")
+    media = plan.get("media")
+    attached: dict[str, StepMedia] = {}
+    if isinstance(media, dict):
+        for step_id, value in media.items():
+            if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+                attached[str(step_id)] = coach_media(value[0], value[1])
     steps = tuple(
         replace(
             step,
-            hold_seconds=hold if isinstance(hold, int) else step.hold_seconds,
-            reps=reps if isinstance(reps, int) else step.reps,
+            hold_seconds=hold if isinstance(hold, int) and step.is_timed else step.hold_seconds,
+            reps=reps if isinstance(reps, int) and step.is_timed else step.reps,
+            image=attached.get(step.id, step.image),
         )
-        if step.is_timed
-        else step
         for step in routine.steps
     )
-    return replace(routine, steps=steps)
+    return replace(routine, steps=steps, intro_media=attached.get(INTRO, routine.intro_media))
 
 
 DIGEST_KINDS = ("off", "daily", "weekly")

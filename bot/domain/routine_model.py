@@ -20,6 +20,7 @@ class StepMedia:
     location: str
     key: str
     filename: str
+    video: bool = False  # a coach's video (sent by its Telegram file id)
 
     @property
     def is_url(self) -> bool:
@@ -65,6 +66,7 @@ class Routine:
     get_ready_seconds: int = 10  # hands-free: time to read a step and get ready before its first hold starts
     switch_seconds: int = 20  # hands-free: time to come out of the pose and set up on the other side
     switch_image: StepMedia | None = None  # the picture shown with the switch of sides
+    intro_media: StepMedia | None = None  # a coach's photo or video sent with the routine's intro
 
     def get_ready_of(self, step: Step) -> int:
         """The hands-free "get ready" time before `step` starts (or, untimed, before the next step)."""

@@ -16,6 +16,7 @@ from bot.handlers import (
     coaching_client,
     coaching_digest,
     coaching_invite,
+    coaching_media,
     coaching_roster,
     coaching_rx,
     common,
@@ -55,6 +56,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     coaching_roster.register(application)
     coaching_rx.register(application)
     coaching_digest.register(application)
+    coaching_media.register(application)  # before text: a coach's photo or video is not a caption to read
     coaching_admin.register(application)
     text.register(application)
     common.register_fallbacks(application)  # last: unknown commands, stray text, unsupported messages; errors

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.content.loader import Content
+from bot.domain.coaching import TELEGRAM_FILE
 from bot.domain.routine_effects import CancelTimers
 from bot.routine.pacing import ChatPacer
 from bot.routine.timers import RoutineTimers
@@ -83,6 +84,9 @@ async def _send(app: AppContext, chat_id: int, message: OutgoingMessage) -> int:
     photo = message.photo
     if photo is None:
         return await app.sender.send(chat_id, message)
+    if photo.location.startswith(TELEGRAM_FILE):  # a coach's photo or video: Telegram has it, by its file id
+        coach_file = photo.location.removeprefix(TELEGRAM_FILE)
+        return (await app.sender.send_photo(chat_id, message, file_id=coach_file, upload=lambda: coach_file))[0]
     async with app.db.unit_of_work(read_only=True) as uow:
         cached = await uow.media.file_id(photo.key)
 

@@ -112,7 +112,17 @@ def _media_message(state: StandInState, params: Params, field: str) -> tuple[Cha
         raise bad_request(errors.CAPTION_TOO_LONG)
     inline, keyboard = split_markup(params.json("reply_markup"))
     message = _new_message(state, chat, params)
-    message[field] = photo_sizes(stored) if field == "photo" else document_json(stored)
+    if field == "photo":
+        message[field] = photo_sizes(stored)
+    elif field == "video":
+        message[field] = {
+            **document_json(stored),
+            "width": 1280,
+            "height": 720,
+            "duration": params.int_or_none("duration") or 0,
+        }
+    else:
+        message[field] = document_json(stored)
     if caption:
         message["caption"] = caption
     if caption_entities:
@@ -124,6 +134,10 @@ def _media_message(state: StandInState, params: Params, field: str) -> tuple[Cha
 
 def send_photo(state: StandInState, params: Params) -> dict[str, Any]:
     return _media_message(state, params, "photo")[1]
+
+
+def send_video(state: StandInState, params: Params) -> dict[str, Any]:
+    return _media_message(state, params, "video")[1]
 
 
 def send_document(state: StandInState, params: Params) -> dict[str, Any]:

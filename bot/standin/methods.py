@@ -195,6 +195,7 @@ _TABLE: dict[str, Handler] = {
     "deleteMessage": messages.delete_message,
     "sendPhoto": messages.send_photo,
     "sendDocument": messages.send_document,
+    "sendVideo": messages.send_video,
     "answerCallbackQuery": answer_callback_query,
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
@@ -205,7 +206,7 @@ _TABLE: dict[str, Handler] = {
     "getFile": get_file,
 }
 METHODS: dict[str, tuple[str, Handler]] = {name.lower(): (name, handler) for name, handler in _TABLE.items()}
-MESSAGE_CREATING = frozenset({"sendmessage", "sendphoto", "senddocument"})
+MESSAGE_CREATING = frozenset({"sendmessage", "sendphoto", "senddocument", "sendvideo"})
 MESSAGE_EDITING = frozenset({"editmessagetext", "editmessagereplymarkup"})
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.standin import updates
-from bot.standin.state import ChatEvent, ChatState, EventKind, StandInState, StoredMessage
+from bot.standin.state import ChatEvent, ChatState, EventKind, StandInState, StoredFile, StoredMessage
 
 if TYPE_CHECKING:
     from bot.standin.server import BotApiStandIn
@@ -139,7 +139,11 @@ class ChatUser:
 
     def _file_fields(self, kind: str) -> dict[str, str]:
         unique = hashlib.sha256(f"{kind}{self.user_id}{next(_file_counter)}".encode()).hexdigest()[:16]
-        return {"file_id": f"USR{kind}{unique}", "file_unique_id": f"UU{unique}"}
+        fields = {"file_id": f"USR{kind}{unique}", "file_unique_id": f"UU{unique}"}
+        # Like Telegram, the stand-in knows the files users send: the bot may send them on by file id.
+        mime = {"photo": "image/jpeg", "video": "video/mp4"}.get(kind)
+        self._state.files[fields["file_id"]] = StoredFile(fields["file_id"], fields["file_unique_id"], b"", kind, mime)
+        return fields
 
     async def send_sticker(self, emoji: str = "👍") -> dict[str, Any]:
         sticker = {
@@ -158,6 +162,13 @@ class ChatUser:
         fields = self._file_fields("photo")
         photo = [{**fields, "width": width, "height": height, "file_size": width * height // 10}]
         content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        return updates.user_message(self._state, self.user, content)[1]
+
+    async def send_video(self, caption: str | None = None, *, duration: int = 20) -> dict[str, Any]:
+        video = {**self._file_fields("video"), "width": 1280, "height": 720, "duration": duration}
+        content: dict[str, Any] = {"video": video}
         if caption:
             content["caption"] = caption
         return updates.user_message(self._state, self.user, content)[1]

@@ -150,8 +150,9 @@ class Sender:
         markup = keyboard(message) if fits else None
 
         async def attempt(source: str | InputFile) -> Message:
+            send_media = self.bot.send_video if photo.video else self.bot.send_photo
             return await retrying(
-                lambda: self.bot.send_photo(
+                lambda: send_media(
                     chat_id,
                     source,
                     caption=message.text if fits else None,
@@ -175,7 +176,7 @@ class Sender:
                 sent = await attempt(data if isinstance(data, str) else InputFile(data, filename=photo.filename))
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
-        new_id = sent.photo[-1].file_id if sent.photo else None
+        new_id = sent.video.file_id if sent.video else sent.photo[-1].file_id if sent.photo else None
         if fits:
             return sent.message_id, new_id
         text_only = OutgoingMessage(message.text, message.buttons, silent=message.silent)

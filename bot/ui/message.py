@@ -30,6 +30,7 @@ class Photo:
     key: str
     location: str
     filename: str
+    video: bool = False  # a video (a coach's, by Telegram file id)
 
 
 Rows = tuple[tuple[Button, ...], ...]

@@ -265,7 +265,7 @@ def step_message(content: Content, routine: Routine, state: RoutineState, effect
 
 
 def photo_of(media: StepMedia | None) -> Photo | None:
-    return None if media is None else Photo(media.key, media.location, media.filename)
+    return None if media is None else Photo(media.key, media.location, media.filename, media.video)
 
 
 def cue_message(content: Content, cue: Cue) -> OutgoingMessage:
@@ -443,4 +443,4 @@ def intro(content: Content, routine: Routine, gentle: bool) -> OutgoingMessage:
     text = texts.render("routine.intro", title=routine.title, minutes=routine.minutes, summary=routine.summary)
     if gentle:
         text += "\n\n" + texts.render("routine.gentle_note")
-    return OutgoingMessage(text)
+    return OutgoingMessage(text, photo=photo_of(routine.intro_media))

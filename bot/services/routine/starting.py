@@ -16,6 +16,7 @@ from bot.domain.local_time import local_today
 from bot.domain.routine_events import Begin, Restore
 from bot.domain.routine_machine import RoutineState, initial_state, transition
 from bot.domain.routine_model import Routine
+from bot.services.coaching import media as coach_media
 from bot.services.coaching import prescriptions
 from bot.services.ratings import RatingSource, needs_gentle_option, save_rating
 from bot.services.routine.outcome import Outcome, OutcomeKind, RoutineEnv
@@ -42,8 +43,12 @@ async def start(
     if user is None:
         return Outcome(OutcomeKind.NOT_STARTED, user_id=user_id, chat_id=user_id)
     plan = await prescriptions.plan_for(uow, user_id)  # the coach's prescription, if any, from this session on
-    own = env.content.routine(user.routine_id)
-    routine = prescribed(env.content.routine(plan.routine_id), plan.overrides) if plan is not None else own
+    routine_id = plan.routine_id if plan is not None else user.routine_id
+    overrides = dict(plan.overrides or {}) if plan is not None else {}
+    media = await coach_media.plan_for(uow, user_id, env.content.routine(routine_id).id)
+    if media:
+        overrides["media"] = media
+    routine = prescribed(env.content.routine(routine_id), overrides)
     active = await uow.sessions.active_of(user_id, for_update=True)
     if active is not None and env.now - active.started_at > ABANDON_AFTER:
         close(active, "abandoned", env.now)
@@ -63,7 +68,7 @@ async def start(
         seq=0,
         delivery_id=delivery_id,
         gentle=False,
-        prescription=plan.overrides if plan is not None else None,
+        prescription=overrides or None,
     )
     try:
         async with uow.session.begin_nested():
