@@ -50,6 +50,7 @@ class PreviewOptions:
     fire_reminder: bool = False
     user_id: int = 1001
     user_name: str = "You"
+    as_coach: bool = False  # the preview user is a coach (ADMIN_USER_IDS), with demo clients planted
     settle_timeout: float = 10.0
 
 
@@ -141,12 +142,17 @@ class PreviewSession:
                 # One person, and a script plays their inputs faster than anyone types: no per-user throttle.
                 update_rate_per_user=1000.0,
                 update_burst_per_user=10_000,
+                **({"admin_user_ids": str(self.options.user_id)} if self.options.as_coach else {}),
             )
             from bot.app import build_application
 
             application = build_application(settings, clock=self.clock, content=self.options.content)
             self._application = await self._stack.enter_async_context(running(application))
             self._user = ChatUser(self.standin, self.options.user_id, self.options.user_name)
+            if self.options.as_coach:
+                from bot.preview.coach_demo import plant_demo_clients
+
+                await plant_demo_clients(self.ctx, self.options.user_id)
             await self.refresh_timezone()
         except BaseException:
             await self._stack.aclose()

@@ -30,6 +30,7 @@ from bot.preview.terminal import ThreadedReader, chat
 from bot.ui.message import Attachment, OutgoingMessage
 
 FULL_DAY = PROJECT_ROOT / "scripts" / "full-day.preview"
+COACH = PROJECT_ROOT / "scripts" / "coach.preview"
 ONBOARD = ["/start", "expect: What time", "#2", "expect: Which timezone", "[Berlin]", "expect: All set"]
 # A 1x1 PNG.
 PNG = bytes.fromhex(
@@ -63,6 +64,18 @@ async def play(lines: list[str], options: PreviewOptions) -> tuple[int, str]:
 
 
 # ----- scripts ------------------------------------------------------------------------------------
+async def test_the_shipped_coach_script_passes(options: PreviewOptions) -> None:
+    coach = dataclasses.replace(options, as_coach=True)
+    code, transcript = await play(COACH.read_text(encoding="utf-8").splitlines(), coach)
+    assert code == 0, transcript
+    roster = transcript.split("you › /clients", 1)[1]
+    assert roster.index("⚠️ Cleo") < roster.index("⚠️ Ben") < roster.index("Anna ·")
+    assert "Cleo: one-page report" in transcript
+    assert "Hold: 35 s" in transcript
+    assert "https://t.me/stretchbot_local_bot?start=c" in transcript
+    assert "(1001) – admin" in transcript
+
+
 async def test_the_shipped_full_day_script_passes(options: PreviewOptions) -> None:
     code, transcript = await play(FULL_DAY.read_text(encoding="utf-8").splitlines(), options)
     assert code == 0, transcript
