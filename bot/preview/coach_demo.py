@@ -56,9 +56,10 @@ async def plant_demo_clients(ctx: AppContext, coach_id: int) -> None:
                 before = max(1.0, min(9.0, round(6.5 - 2.5 * (DAYS - ago) / DAYS + rng.uniform(-1, 1))))
                 if kind == "pain" and ago < 2:
                     before = 8.0
-                for rating_kind, value in (("before", before), ("after", max(0.0, before - 2))):
-                    await save_rating(uow, user_id=user_id, value=value, kind=rating_kind, source="button", now=begun,
-                                      default_timezone=ZONE, session_id=session.id)  # fmt: skip
+                await save_rating(uow, user_id=user_id, value=before, kind="before", source="button", now=begun,
+                                  default_timezone=ZONE, session_id=session.id)  # fmt: skip
+                await save_rating(uow, user_id=user_id, value=max(0.0, before - 2), kind="after", source="button",
+                                  now=begun, default_timezone=ZONE, session_id=session.id)  # fmt: skip
             if kind == "pain":
                 uow.session.add(
                     SafetyEvent(user_id=user_id, kind="pain", context="hold", local_date=today, created_at=now)
