@@ -12,6 +12,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.context import BotContext
 from bot.domain.coaching import is_invite_payload
+from bot.domain.plain_words import command_word
 from bot.domain.typed_answers import yes_or_no
 from bot.handlers import onboarding
 from bot.handlers.coaching_common import first_name, tell
@@ -78,7 +79,8 @@ async def _answer(update: Update, context: BotContext, invite_id: int, agree: bo
 
 
 async def consume_text(context: BotContext) -> bool:
-    """A typed yes / no right after opening an invite link; anything else gets the hint (nothing changes)."""
+    """A typed yes / no right after opening an invite link ("stop" declines too; "help" and the other command
+    words do what they say); anything else gets the hint (nothing changes)."""
     scope = await context.scope()
     async with context.app.db.unit_of_work(read_only=True) as uow:
         invite_id = await invites.pending(uow, scope.user_id, scope.now)
@@ -86,6 +88,11 @@ async def consume_text(context: BotContext) -> bool:
     if invite_id is None:
         return False
     answer = yes_or_no(context.text)
+    word = command_word(context.text)
+    if answer is None and word == "stop":
+        answer = False
+    elif answer is None and word is not None:
+        return False
     if answer is None:
         await context.reply(views.consent_hint(scope.content, coach))
         return True

@@ -11,15 +11,31 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import BotContext
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import routine_choice as service
+from bot.services.coaching import prescriptions
 from bot.ui.callbacks_routine_choice import PickRoutine
 from bot.ui.message import Reply
+from bot.views import coaching_rx as coaching_rx_views
 from bot.views import common as common_views
 from bot.views import routine_choice as views
 
 
-async def on_routine(_update: Update, context: BotContext) -> None:
-    """/routine: the routines with their summary and minutes, one button each."""
+async def _coach_chose(context: BotContext) -> bool:
+    """A coach prescribed the routine: /routine says so (and who) instead of offering a choice."""
     scope = await context.scope()
+    async with context.app.db.unit_of_work(read_only=True) as uow:
+        prescribed = await prescriptions.prescribed_routine(uow, scope.user_id)
+    if prescribed is None:
+        return False
+    coach, routine_id = prescribed
+    await context.reply(coaching_rx_views.routine_note(scope.content, coach, routine_id))
+    return True
+
+
+async def on_routine(_update: Update, context: BotContext) -> None:
+    """/routine: the routines with their summary and minutes, one button each (or who prescribed it)."""
+    scope = await context.scope()
+    if await _coach_chose(context):
+        return
     async with context.app.db.unit_of_work() as uow:
         result = await service.choices(uow, scope)
     if result is None:
@@ -32,6 +48,8 @@ async def on_pick(update: Update, context: BotContext) -> None:
     """A routine's button under /routine."""
     scope = await context.scope()
     _query, data = parsed_callback(update, PickRoutine)
+    if await _coach_chose(context):
+        return
     result = None
     if data is not None:
         async with context.app.db.unit_of_work() as uow:

@@ -1,6 +1,7 @@
 """Typed text (and captions): one handler that asks each reader, in a fixed order, whether the text is for it.
 
-Order: a report of pain or a warning sign first (whatever else was asked, it gets the safety advice); then plain
+Order: a report of pain or a warning sign first (whatever else was asked, it gets the safety advice); then the
+answer to a coach's invite the user just opened (yes / no / stop; other command words pass on); then plain
 words that mean a command ("help", "stop", "skip", "later": what they do depends on the moment, see `words`);
 an unknown user is asked to /start; a routine's number or name right after /routine; then the answer to the open
 question (`prompts_typed`: one registry for every question the bot asks); then a stiffness rating typed at any
@@ -34,8 +35,8 @@ async def _not_started(context: BotContext) -> bool:
 
 CONSUMERS: tuple[TextConsumer, ...] = (
     safety.consume_text,
+    coaching_invite.consume_text,  # yes / no / stop right after opening an invite link (a new user too)
     words.consume_command,
-    coaching_invite.consume_text,  # yes / no right after opening an invite link (a new user too)
     _not_started,
     routine_choice.consume_text,  # a routine's number or name right after /routine
     prompts_typed.consume_text,

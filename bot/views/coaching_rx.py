@@ -78,3 +78,10 @@ def told_client(content: Content, view: RxView, coach_label: str) -> OutgoingMes
     elif what == "rem" and view.reminders is not None:
         parts.append(texts.render("coaching.rx_told_reminders", count=view.reminders))
     return OutgoingMessage(texts.render("coaching.rx_told", coach=coach_label, changes=", ".join(parts)))
+
+
+def routine_note(content: Content, coach_name: str | None, routine_id: str) -> OutgoingMessage:
+    """/routine while a coach's prescription applies: who chose which routine, and how to get the choice back."""
+    coach = coach_name or content.texts.render("coaching.unnamed_coach")
+    title = content.routine(routine_id).title
+    return OutgoingMessage(content.texts.render("coaching.rx_routine_note", coach=coach, title=title))

@@ -119,3 +119,54 @@ async def test_a_non_coach_cannot_invite_and_a_coach_opens_their_own_link(app: A
     payload = await invite(coach)
     own = await open_link(coach, payload)
     assert "your own invite link" in (own.text or "")
+
+
+async def test_typed_answers_at_the_consent_question(app: AnyApp, standin: BotApiStandIn) -> None:
+    coach = person(standin, ADMIN, "Sam")
+    client = person(standin, 2010, "Jon")
+    await onboard(client)
+    payload = await invite(coach, "Jon")
+    await open_link(client, payload)
+    for nonsense in ("maybe later perhaps", "42", "🤷"):
+        await client.send(nonsense)
+        assert "Tap Agree" in ((await client.next_message()).text or "")
+    await client.send("help")
+    assert "/stretch" in ((await client.next_message()).text or "")  # help does what it says
+    assert await links_of(app) == []
+    await client.send("stop")
+    await read_until(client, "Nothing was shared")
+    await read_until(coach, "Jon declined your invite")
+    await client.send("yes")  # the question is answered: a later "yes" shares nothing
+    await client.next_message()
+    assert await links_of(app) == []
+
+
+async def test_a_new_user_types_yes_and_sets_up(app: AnyApp, standin: BotApiStandIn) -> None:
+    coach = person(standin, ADMIN, "Sam")
+    client = person(standin, 2011, "Kai")
+    payload = await invite(coach)
+    await open_link(client, payload)
+    await client.send("what is this")
+    assert "Tap Agree" in ((await client.next_message()).text or "")
+    await client.send("ok")
+    await read_until(client, "you now share your progress with Sam")
+    await read_until(client, "What time")
+    await read_until(coach, "Kai accepted your invite")
+
+
+async def test_coaches_command_typed_wrong(app: AnyApp, standin: BotApiStandIn) -> None:
+    admin = person(standin, ADMIN, "Sam")
+    for typed, expected in (
+        ("/coaches add", "Add a coach"),
+        ("/coaches add bob", "is not a Telegram user id"),
+        ("/coaches add -5", "is not a Telegram user id"),
+        ("/coaches remove 12345", "is not a coach added here"),
+        ("/coaches remove 999", "is not a coach added here"),
+        ("/coaches frobnicate 1", "Add a coach"),
+    ):
+        await admin.send(typed)
+        assert expected in ((await admin.next_message()).text or ""), typed
+    stranger = person(standin, 2012, "Lu")
+    await onboard(stranger)
+    await stranger.send("/coaches add 2012")
+    assert "I don't know /coaches" in ((await stranger.next_message()).text or "")

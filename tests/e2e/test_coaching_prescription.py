@@ -42,6 +42,9 @@ async def test_prescription_reaches_the_next_session(app: AnyApp, standin: BotAp
     await read_until(client, "Pigeon hip stretch")
     [session] = await rows(app, RoutineSession, user_id=5001)
     assert session.prescription == {"hold_seconds": 35, "reps": 2}
+    await client.send("/routine")
+    note = await read_until(client, "Your coach Sam chose your routine (Pigeon hip stretch)")
+    assert note.button_labels == []
 
 
 async def test_bounds_refusal_and_the_plan_ends_with_the_link(app: AnyApp, standin: BotApiStandIn) -> None:

@@ -135,3 +135,13 @@ async def change(
     rx.updated_at = now
     await uow.flush()
     return await _view(uow, link.id, link.client_id, link.client_name or "", coach_id, rx, user.routine_id, (what,))
+
+
+async def prescribed_routine(uow: UnitOfWork, user_id: int) -> tuple[str | None, str] | None:
+    """(the coach's name, the routine they prescribed) while a prescription applies, for /routine to defer to."""
+    plan = await plan_for(uow, user_id)
+    if plan is None:
+        return None
+    rx = await uow.coaching.prescription(user_id)
+    assert rx is not None
+    return await name_of(uow, rx.coach_id), plan.routine_id
