@@ -24,6 +24,7 @@ from bot.context import AppContext, BotContext
 from bot.db.commits import current_commits
 from bot.db.errors import classify
 from bot.logging_setup import log_failure
+from bot.services.coaching import coaches
 from bot.services.users import set_blocked, set_unblocked
 from bot.telegram_io.sender import RecipientBlocked, ReplyTarget
 from bot.views import common as views
@@ -58,7 +59,10 @@ async def guard_private_chats(update: Update, context: BotContext) -> None:
 async def on_help(update: Update, context: BotContext) -> None:
     """/help: what the bot can do (and the coach's commands for coaches)."""
     scope = await context.scope()
-    await context.reply(views.help_text(scope.content, coach=scope.user_id in context.app.settings.admin_user_ids))
+    admins = context.app.settings.admin_user_ids
+    async with context.app.db.unit_of_work(read_only=True) as uow:
+        coach = await coaches.is_coach(uow, admins, scope.user_id)
+    await context.reply(views.help_text(scope.content, coach=coach, admin=scope.user_id in admins))
 
 
 async def on_unknown_command(_update: Update, context: BotContext) -> None:

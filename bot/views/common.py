@@ -29,11 +29,15 @@ def not_started(content: Content) -> Reply:
     return Reply(messages=(OutgoingMessage(text),))
 
 
-def help_text(content: Content, *, coach: bool) -> OutgoingMessage:
-    text = content.texts.render("help.text")
-    if coach:
-        text += "\n\n" + content.texts.render("help.admin")
-    return OutgoingMessage(text)
+def help_text(content: Content, *, coach: bool, admin: bool = False) -> OutgoingMessage:
+    """/help: everyone's commands (and /coach); a coach's commands for coaches; /stats and /coaches for admins."""
+    texts = content.texts
+    parts = [texts.render("help.text"), texts.render("coaching.help_client")]
+    if coach or admin:
+        parts.append(texts.render("coaching.help_coach"))
+    if admin:
+        parts.append(texts.render("help.admin") + "\n" + texts.render("coaching.help_admin"))
+    return OutgoingMessage("\n\n".join(parts))
 
 
 def unknown_command(content: Content, typed: str) -> OutgoingMessage:

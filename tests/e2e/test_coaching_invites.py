@@ -170,3 +170,18 @@ async def test_coaches_command_typed_wrong(app: AnyApp, standin: BotApiStandIn) 
     await onboard(stranger)
     await stranger.send("/coaches add 2012")
     assert "I don't know /coaches" in ((await stranger.next_message()).text or "")
+
+
+async def test_help_shows_each_his_own_commands(app: AnyApp, standin: BotApiStandIn) -> None:
+    admin, coach, client = person(standin, ADMIN, "Sam"), person(standin, 2020, "Olga"), person(standin, 2021, "Pia")
+    await admin.send("/coaches add 2020")
+    await read_until(admin, "Added 2020")
+    await admin.send("/help")
+    text = (await admin.next_message()).text or ""
+    assert "/clients" in text and "/stats" in text and "/coaches" in text and "/coach " in text
+    await coach.send("/help")
+    text = (await coach.next_message()).text or ""
+    assert "/clients" in text and "/invite" in text and "/stats" not in text and "/coaches" not in text
+    await client.send("/help")
+    text = (await client.next_message()).text or ""
+    assert "/coach " in text and "/clients" not in text

@@ -4,6 +4,9 @@ summary, prescriptions, /coaches and the digest."""
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, ...]] = {
+    "coaching.help_client": (),
+    "coaching.help_coach": (),
+    "coaching.help_admin": (),
     "coaching.consent": ("coach",),
     "coaching.agree_button": (),
     "coaching.decline_button": (),
