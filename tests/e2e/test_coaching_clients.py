@@ -157,3 +157,57 @@ async def test_delete_ends_every_link_and_export_lists_them(app: AnyApp, standin
     await read_until(olga, "Hal stopped sharing with you")
     assert await links_of(app) == []
     assert await rows(app, CoachAccess) == []
+
+
+async def test_history_before_the_link_only_when_the_client_shares_it(app: AnyApp, standin: BotApiStandIn) -> None:
+    coach = person(standin, ADMIN, "Sam")
+    client = person(standin, 3501, "Ines")
+    await onboard(client)
+    for ago in range(1, 31):  # a month of stretching before the link (today: nothing yet)
+        await add_day(app, TODAY - timedelta(days=ago), 5, 4, user_id=3501)
+    await _linked(app, coach, client, "Ines")
+    await coach.send("/clients")
+    hidden = text_of(await read_until(coach, "Your clients"))
+    assert "Ines · 7 days 0% · 30 days 0% · last never · streak 0" in hidden
+    await client.send("/coach")
+    await read_until(client, "Your coach")
+    await client.tap("Share history before")
+    await read_until(client, "now sees your history")
+    await coach.send("/clients")
+    shared = text_of(await read_until(coach, "Your clients"))
+    assert "Ines · 7 days 86% · 30 days 97% · last 1 Mar · streak 30" in shared
+
+
+async def test_the_roster_is_paged(app: AnyApp, standin: BotApiStandIn) -> None:
+    coach = person(standin, ADMIN, "Sam")
+    now = ctx_of(app).clock.now()
+    async with ctx_of(app).db.unit_of_work() as uow:
+        for i in range(10):
+            user_id = 3600 + i
+            uow.session.add(User(id=user_id, chat_id=user_id, timezone="Europe/Berlin", onboarded_at=now,
+                                 created_at=now, updated_at=now))  # fmt: skip
+            await uow.flush()
+            uow.session.add(CoachLink(coach_id=ADMIN, client_id=user_id, client_name=f"Client {i:02d}",
+                                      status="active", linked_at=now, linked_date=TODAY))  # fmt: skip
+    await coach.send("/clients")
+    first = await read_until(coach, "Your clients (10) – page 1 of 2")
+    assert first.button_labels[-1] == "Next ▶" and "Client 00" in text_of(first) and "Client 09" not in text_of(first)
+    await coach.tap("Next ▶", message=first)
+    second = await read_until(coach, "page 2 of 2")
+    assert "Client 09" in text_of(second) and second.button_labels[-1] == "◀ Previous"
+
+
+async def test_an_admin_removes_a_coach_and_their_clients_are_told(app: AnyApp, standin: BotApiStandIn) -> None:
+    admin, olga = person(standin, ADMIN, "Sam"), person(standin, 3700, "Olga")
+    await admin.send("/coaches add 3700")
+    await read_until(admin, "Added 3700")
+    client = person(standin, 3701, "Rae")
+    await onboard(client)
+    await _linked(app, olga, client, "Rae")
+    await admin.send("/coaches remove 3700")
+    await read_until(admin, "Removed 3700")
+    await read_until(client, "Olga is no longer a coach here")
+    [link] = await links_of(app)
+    assert (link.status, link.ended_by) == ("ended", "removed")
+    await olga.send("/clients")
+    assert "This is for coaches" in text_of(await olga.next_message())
