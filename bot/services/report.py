@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from bot.db.repositories.history import UserHistory
 from bot.db.unit_of_work import UnitOfWork
 from bot.domain import outcomes, stats
 from bot.services import progress
+from bot.services.coaching import prescriptions
 from bot.services.user_scope import UserScope
 
 PERIODS = (28, 90, 0)  # the period buttons: last 4 weeks, last 3 months, everything (0)
@@ -47,6 +49,8 @@ class ReportFacts:
     gentle_sessions: int
     sessions_started: int
     routine_id: str
+    # The coach's prescription the routine follows now (hold, repetitions), None: as written.
+    prescription: dict[str, Any] | None = None
 
     @property
     def has_data(self) -> bool:
@@ -102,6 +106,7 @@ async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0, *, since: dat
         )
         week_start += timedelta(days=7)
     events = [e for e in await history.safety_events(scope.user_id) if start <= e.local_date <= today]
+    plan = await prescriptions.plan_for(uow, scope.user_id)
     return ReportFacts(
         start=start,
         end=today,
@@ -119,5 +124,6 @@ async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0, *, since: dat
         safety_dates=tuple((e.local_date, e.kind) for e in events if e.kind in ("red_flag", "warning")),
         gentle_sessions=sum(1 for s in in_period if s.gentle),
         sessions_started=len(in_period),
-        routine_id=user.routine_id,
+        routine_id=plan.routine_id if plan is not None else user.routine_id,
+        prescription=plan.overrides if plan is not None else None,
     )

@@ -3,6 +3,7 @@ history choice, the access log), what coaches are told, /invite and /coaches."""
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, tzinfo
 
 from bot.content.loader import Content
@@ -12,6 +13,11 @@ from bot.services.coaching.links import ClientLinks, LinkLine
 from bot.ui.callbacks_coaching import ConsentAnswer, RevokeInvite, ShareHistory, StopSharing
 from bot.ui.message import Button, OutgoingMessage, Reply
 from bot.views.calendar import clock, day_month
+
+
+def button_label(rendered: str) -> str:
+    """A button's label from a rendered text: buttons are plain text, so the values' HTML escaping is undone."""
+    return html.unescape(rendered)
 
 
 def coach_label(content: Content, name: str | None) -> str:
@@ -80,8 +86,10 @@ def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> Outg
         lines.append(texts.render("coaching.client_link", coach=coach, since=day_month(link.since), history=history))
         since = day_month(link.since)
         key = "coaching.history_hide_button" if link.share_history else "coaching.history_share_button"
-        rows.append((Button(texts.render(key, since=since), ShareHistory(link.link_id, not link.share_history)),))
-        rows.append((Button(texts.render("coaching.stop_button", coach=coach), StopSharing(link.link_id)),))
+        share = ShareHistory(link.link_id, not link.share_history)
+        rows.append((Button(button_label(texts.render(key, since=since)), share),))
+        stop = button_label(texts.render("coaching.stop_button", coach=coach))
+        rows.append((Button(stop, StopSharing(link.link_id)),))
     lines.append(texts.render("coaching.client_sees"))
     lines.append("")
     lines.append(texts.render("coaching.access_header"))
@@ -124,10 +132,10 @@ def _expires(moment: datetime, zone: tzinfo) -> str:
 
 def invite_made(content: Content, invite: NewInvite, link: str, zone: tzinfo) -> OutgoingMessage:
     texts = content.texts
-    for_whom = texts.render("coaching.invite_for", name=invite.label) if invite.label else ""
-    return OutgoingMessage(
-        texts.render("coaching.invite_made", for_whom=for_whom, expires=_expires(invite.expires_at, zone), link=link)
-    )
+    expires = _expires(invite.expires_at, zone)
+    if invite.label:
+        return OutgoingMessage(texts.render("coaching.invite_made_for", name=invite.label, expires=expires, link=link))
+    return OutgoingMessage(texts.render("coaching.invite_made", expires=expires, link=link))
 
 
 def _invite_label(content: Content, line: InviteLine) -> str:
@@ -149,7 +157,8 @@ def open_invites(content: Content, lines: list[InviteLine], zone: tzinfo) -> Out
                 "coaching.invite_line", label=label, expires=_expires(line.expires_at, zone), opened=opened_note
             )
         )
-        rows.append((Button(texts.render("coaching.revoke_button", label=label), RevokeInvite(line.invite_id)),))
+        revoke = button_label(texts.render("coaching.revoke_button", label=label))
+        rows.append((Button(revoke, RevokeInvite(line.invite_id)),))
     return OutgoingMessage("\n".join(text), tuple(rows))
 
 

@@ -8,6 +8,7 @@ from bot.services.coaching.roster import RosterLine
 from bot.ui.callbacks_coaching import DigestChoice, OpenClient
 from bot.ui.message import Button, OutgoingMessage, chunk
 from bot.views.calendar import clock
+from bot.views.coaching import button_label
 from bot.views.coaching_roster import reasons
 
 
@@ -38,7 +39,7 @@ def settings(content: Content, setting: DigestSetting) -> OutgoingMessage:
     buttons = [Button(texts.render("coaching.digest_off_button"), DigestChoice("off", ""))]
     for kind in ("daily", "weekly"):
         for hhmm in times:
-            label = texts.render(f"coaching.digest_{kind}_button", time=hhmm)
+            label = button_label(texts.render(f"coaching.digest_{kind}_button", time=hhmm))
             buttons.append(Button(label, DigestChoice(kind, hhmm.replace(":", ""))))
     return OutgoingMessage(
         texts.render("coaching.digest_settings", choice=_choice(content, setting)), chunk(buttons, 2)

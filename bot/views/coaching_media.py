@@ -8,16 +8,17 @@ from bot.domain.coaching import INTRO
 from bot.services.coaching.media import Attached, Received
 from bot.ui.callbacks_coaching import AttachMedia
 from bot.ui.message import Button, OutgoingMessage, Reply
+from bot.views.coaching import button_label
 
 
 def where(content: Content, received: Received) -> OutgoingMessage:
     texts = content.texts
     rows: list[tuple[Button, ...]] = []
     for routine in content.routines.values():
-        label = texts.render("coaching.media_intro_button", title=routine.title)
+        label = button_label(texts.render("coaching.media_intro_button", title=routine.title))
         rows.append((Button(label, AttachMedia(received.media_id, routine.id, INTRO)),))
         for step in routine.steps:
-            label = texts.render("coaching.media_step_button", title=routine.title, step=step.title)
+            label = button_label(texts.render("coaching.media_step_button", title=routine.title, step=step.title))
             rows.append((Button(label, AttachMedia(received.media_id, routine.id, step.id)),))
     return OutgoingMessage(texts.render("coaching.media_where"), tuple(rows))
 

@@ -7,6 +7,7 @@ from bot.content.loader import Content
 from bot.services.coaching.prescriptions import RxView
 from bot.ui.callbacks_coaching import OpenClient, Prescribe
 from bot.ui.message import Button, OutgoingMessage
+from bot.views.coaching import button_label
 
 
 def _hold(content: Content, view: RxView) -> int:
@@ -53,7 +54,7 @@ def editor(content: Content, view: RxView) -> OutgoingMessage:
             Button(texts.render("coaching.rx_reps_more"), Prescribe(link, "reps", str(reps + 1))),
         ),
         tuple(
-            Button(texts.render("coaching.rx_reminders_button", count=n), Prescribe(link, "rem", str(n)))
+            Button(button_label(texts.render("coaching.rx_reminders_button", count=n)), Prescribe(link, "rem", str(n)))
             for n in range(1, bounds.reminders_max + 1)
         ),
         (Button(texts.render("coaching.rx_clear"), Prescribe(link, "clear", "")),),
@@ -77,7 +78,8 @@ def told_client(content: Content, view: RxView, coach_label: str) -> OutgoingMes
         parts.append(texts.render("coaching.rx_told_reps", reps=view.reps))
     elif what == "rem" and view.reminders is not None:
         parts.append(texts.render("coaching.rx_told_reminders", count=view.reminders))
-    return OutgoingMessage(texts.render("coaching.rx_told", coach=coach_label, changes=", ".join(parts)))
+    changes = button_label(", ".join(parts))  # rendered parts go in as a value: escaped once, not twice
+    return OutgoingMessage(texts.render("coaching.rx_told", coach=coach_label, changes=changes))
 
 
 def routine_note(content: Content, coach_name: str | None, routine_id: str) -> OutgoingMessage:

@@ -8,6 +8,7 @@ from datetime import date
 from bot.charts.report_page import MeasureRow, ReportPage, WeeklySeries
 from bot.content.loader import Content
 from bot.domain import outcomes
+from bot.domain.coaching import prescribed
 from bot.services.report import PERIODS, ReportFacts
 from bot.ui.callbacks_report import ReportPeriod
 from bot.ui.message import Attachment, Button, OutgoingMessage, Reply
@@ -124,7 +125,7 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
             safety.append(texts.render("report.safety_dates", dates=dates))
     else:
         safety = [texts.render("report.safety_none")]
-    routine = content.routine(facts.routine_id)
+    routine = prescribed(content.routine(facts.routine_id), facts.prescription)  # as the coach prescribed it
     routine_lines = [texts.render("report.routine", title=routine.title, minutes=str(routine.minutes))]
     for step in routine.steps:
         if step.is_timed:

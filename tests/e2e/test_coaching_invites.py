@@ -185,3 +185,12 @@ async def test_help_shows_each_his_own_commands(app: AnyApp, standin: BotApiStan
     await client.send("/help")
     text = (await client.next_message()).text or ""
     assert "/coach " in text and "/clients" not in text
+
+
+async def test_an_invite_name_is_shown_as_typed_never_as_markup(app: AnyApp, standin: BotApiStandIn) -> None:
+    coach = person(standin, ADMIN, "Sam")
+    await coach.send("/invite <b>Bob</b> " + "x" * 80)
+    made = await read_until(coach, "t.me/")
+    assert "(<b>Bob</b> xxxx" in (made.text or "")  # escaped once: shown as typed, cut to 40 characters
+    [stored] = await rows(app, CoachInvite)
+    assert stored.label == ("<b>Bob</b> " + "x" * 80)[:40]

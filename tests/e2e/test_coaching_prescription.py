@@ -8,6 +8,7 @@ from bot.standin import BotApiStandIn
 from tests.e2e.coaching_helpers import ADMIN, invite, links_of, open_link, person
 from tests.e2e.data_helpers import text_of
 from tests.e2e.helpers import AnyApp, onboard, read_until, rows
+from tests.e2e.test_report import pdf_text
 
 
 async def test_prescription_reaches_the_next_session(app: AnyApp, standin: BotApiStandIn) -> None:
@@ -45,6 +46,14 @@ async def test_prescription_reaches_the_next_session(app: AnyApp, standin: BotAp
     await client.send("/routine")
     note = await read_until(client, "Your coach Sam chose your routine (Pigeon hip stretch)")
     assert note.button_labels == []
+    # The one-page report shows the routine as prescribed.
+    await client.send("/report 30")
+    document = await client.next_message(timeout=90)
+    while document.document is None:
+        document = await client.next_message(timeout=90)
+    assert "Lean forward and breathe: 2 × 35 s each side" in pdf_text(
+        standin.state.files[document.document["file_id"]].data
+    )
 
 
 async def test_bounds_refusal_and_the_plan_ends_with_the_link(app: AnyApp, standin: BotApiStandIn) -> None:

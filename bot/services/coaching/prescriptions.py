@@ -133,6 +133,7 @@ async def change(
     else:
         return None
     rx.updated_at = now
+    uow.coaching.record_access(coach_id, [link.client_id], "prescription", now)
     await uow.flush()
     return await _view(uow, link.id, link.client_id, link.client_name or "", coach_id, rx, user.routine_id, (what,))
 
