@@ -9,7 +9,7 @@ from datetime import datetime, tzinfo
 from bot.content.loader import Content
 from bot.services.coaching.coaches import CoachEntry
 from bot.services.coaching.invites import InviteLine, NewInvite, Opened, OpenResult
-from bot.services.coaching.links import ClientLinks, LinkLine
+from bot.services.coaching.links import ClientLinks, LinkLine, PlanLine
 from bot.ui.callbacks_coaching import ConsentAnswer, RevokeInvite, ShareHistory, StopSharing
 from bot.ui.message import Button, OutgoingMessage, Reply
 from bot.views.calendar import clock, day_month
@@ -90,6 +90,8 @@ def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> Outg
         rows.append((Button(button_label(texts.render(key, since=since)), share),))
         stop = button_label(texts.render("coaching.stop_button", coach=coach))
         rows.append((Button(stop, StopSharing(link.link_id)),))
+    if result.plan is not None:
+        lines.append(_plan(content, result.plan))
     lines.append(texts.render("coaching.client_sees"))
     lines.append("")
     lines.append(texts.render("coaching.access_header"))
@@ -109,6 +111,19 @@ def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> Outg
     if result.access_total > len(result.access):
         lines.append(texts.render("coaching.access_more", count=result.access_total - len(result.access)))
     return OutgoingMessage("\n".join(lines), tuple(rows))
+
+
+def _plan(content: Content, plan: PlanLine) -> str:
+    texts = content.texts
+    parts = [texts.render("coaching.rx_told_routine", title=content.routine(plan.routine_id).title)]
+    if plan.hold_seconds is not None:
+        parts.append(texts.render("coaching.rx_told_hold", seconds=plan.hold_seconds))
+    if plan.reps is not None:
+        parts.append(texts.render("coaching.rx_told_reps", reps=plan.reps))
+    if plan.reminders is not None:
+        parts.append(texts.render("coaching.rx_told_reminders", count=plan.reminders))
+    coach = coach_label(content, plan.coach_name)
+    return texts.render("coaching.client_plan", coach=coach, plan=button_label(", ".join(parts)))
 
 
 def stopped(content: Content, coach_name: str | None) -> OutgoingMessage:

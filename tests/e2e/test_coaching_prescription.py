@@ -78,7 +78,8 @@ async def test_bounds_refusal_and_the_plan_ends_with_the_link(app: AnyApp, stand
     [rx] = await rows(app, CoachPrescription)
     assert rx.hold_seconds == 90
     await client.send("/coach")
-    await read_until(client, "Your coach")
+    overview = await read_until(client, "Your coach")
+    assert "Your plan from Sam: routine Pigeon hip stretch, holds of 90 seconds." in text_of(overview)
     await client.tap("Stop sharing with Sam")
     await read_until(client, "no longer share")
     assert await rows(app, CoachPrescription) == []

@@ -30,10 +30,22 @@ class AccessLine:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanLine:
+    """The prescription the client follows now (None values: as the routine says / their own choice)."""
+
+    coach_name: str | None
+    routine_id: str
+    hold_seconds: int | None
+    reps: int | None
+    reminders: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ClientLinks:
     links: tuple[LinkLine, ...]
     access: tuple[AccessLine, ...]  # newest first, at most ACCESS_SHOWN
     access_total: int
+    plan: PlanLine | None = None
 
 
 async def _line(uow: UnitOfWork, link: CoachLink) -> LinkLine:
@@ -49,7 +61,11 @@ async def overview(uow: UnitOfWork, user_id: int) -> ClientLinks:
         if event.coach_id not in names:
             names[event.coach_id] = await name_of(uow, event.coach_id)
         access.append(AccessLine(names[event.coach_id], event.created_at, event.what))
-    return ClientLinks(tuple(links), tuple(access), len(events))
+    rx = await uow.coaching.prescription(user_id)
+    plan = None
+    if rx is not None and any(link.coach_id == rx.coach_id for link in links):
+        plan = PlanLine(await name_of(uow, rx.coach_id), rx.routine_id, rx.hold_seconds, rx.reps, rx.reminders)
+    return ClientLinks(tuple(links), tuple(access), len(events), plan)
 
 
 async def _own_active(uow: UnitOfWork, user_id: int, link_id: int) -> CoachLink | None:
