@@ -81,9 +81,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
 
     except ContentError as exc:
-        print("stretchbot: content problems:", file=sys.stderr)
+        errors = [p for p in exc.problems if not p.warning]
+        print(
+            f"stretchbot: {len(errors)} content problem(s), each with the file to fix (the first ones cause",
+            file=sys.stderr,
+        )
+        print("the later ones; positions count from 1):", file=sys.stderr)
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {'note: ' if problem.warning else ''}{problem}", file=sys.stderr)
         return EXIT_BAD_SETTING
     except KeyboardInterrupt:
         return 130
@@ -123,5 +128,8 @@ def _content_check(folder: Path | None) -> int:
     root = folder if folder is not None else load_settings().content_dir
     content = load_content(root)
     routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in content.routines.values())
-    print(f"content OK: {len(content.texts.keys())} texts, routines: {routines}")
+    languages = ", ".join(f"{code} ({name})" for code, name in content.language_names().items())
+    print(f"content OK: {len(content.texts.keys())} texts, routines: {routines}, languages: {languages}")
+    for note in content.notes:
+        print(f"  note: {note}")
     return 0

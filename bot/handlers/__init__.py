@@ -23,6 +23,7 @@ from bot.handlers import (
     report,
     routine,
     routine_choice,
+    language,
     safety,
     settings,
     text,
@@ -37,6 +38,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     reminders.register(application)
     routine.register(application)
     routine_choice.register(application)
+    language.register(application)
     safety.register(application)
     ratings.register(application)
     outcomes.register(application)

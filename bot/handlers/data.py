@@ -44,7 +44,7 @@ async def on_delete(_update: Update, context: BotContext) -> None:
 async def answer_delete(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed answer to "Delete all your data?": yes deletes, no keeps; anything else asks again."""
     scope = await context.scope()
-    answer = yes_or_no(context.text)
+    answer = yes_or_no(await context.understood())
     if answer is None:
         await context.reply(views.delete_unreadable(scope.content))
         return True

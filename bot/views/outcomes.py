@@ -33,8 +33,6 @@ def duration(content: Content, minutes: float) -> str:
     texts = content.texts
     if minutes >= outcomes.STIFFNESS_CAP_MINUTES:
         return texts.render("outcomes.two_hours_plus")
-    if minutes == 1:
-        return texts.render("outcomes.minute_one")
     return texts.render("outcomes.minutes", minutes=format_points(minutes))
 
 
@@ -199,10 +197,7 @@ MEASURES = {"before": "outcomes.measure_before", "minutes": "outcomes.measure_mi
 
 
 def _points(content: Content, value: float) -> str:
-    texts = content.texts
-    if format_points(value) == "1":
-        return texts.render("outcomes.point_one")
-    return texts.render("outcomes.points", points=format_points(value))
+    return content.texts.render("outcomes.points", points=format_points(value))
 
 
 def measure_value(content: Content, measure: str, value: float) -> str:
@@ -218,8 +213,7 @@ def _amount(content: Content, measure: str, change: outcomes.Change) -> str:
 
 
 def _days(content: Content, days: int) -> str:
-    texts = content.texts
-    return texts.render("outcomes.day_one") if days == 1 else texts.render("outcomes.day_count", days=str(days))
+    return content.texts.render("outcomes.day_count", days=str(days))
 
 
 def change_line(content: Content, measure: str, change: outcomes.Change, today: date) -> str | None:

@@ -97,8 +97,6 @@ def summary(content: Content, report: ProgressReport) -> str:
     lines = [texts.render("progress.title", start=start_of(report))]
     if report.streak == 0:
         lines.append(texts.render("progress.streak_none"))
-    elif report.streak == 1:
-        lines.append(texts.render("progress.streak_one"))
     else:
         lines.append(texts.render("progress.streak", days=report.streak))
     lines.append(texts.render("progress.week", done=report.done_this_week))
@@ -139,11 +137,10 @@ def summary(content: Content, report: ProgressReport) -> str:
         lines.append(texts.render("progress.sources", before=before, after=after, typed=typed))
     paused = report.skip_reasons.get(PAUSED, 0)
     if paused:
-        one = paused == 1
-        lines.append(texts.render("progress.paused_one") if one else texts.render("progress.paused", days=paused))
+        lines.append(texts.render("progress.paused", days=paused))
     pain = len(report.pain_days)
     if pain:
-        lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))
+        lines.append(texts.render("progress.pain", days=pain))
     return "\n".join(lines)
 
 

@@ -73,8 +73,7 @@ def _row(content: Content, measure: str, change: outcomes.Change) -> MeasureRow:
 
 
 def _days(content: Content, days: int) -> str:
-    texts = content.texts
-    return texts.render("outcomes.day_one") if days == 1 else texts.render("outcomes.day_count", days=str(days))
+    return content.texts.render("outcomes.day_count", days=str(days))
 
 
 def report_data(content: Content, facts: ReportFacts, *, name: str | None, today: date) -> ReportPage:

@@ -160,8 +160,8 @@ def stopped(content: Content) -> OutgoingMessage:
 
 
 def _released(content: Content, title: str, label: str, reps: int) -> str:
-    """The live message after the last rep: "Done." for one, "Both done." for two, "All 3 done." for more."""
-    key = {1: "routine.live_released_one", 2: "routine.live_released_two"}.get(reps, "routine.live_released")
+    """The live message after the last rep: "Both done." for two, else the plural text ("Done.", "All 3 done.")."""
+    key = "routine.live_released_two" if reps == 2 else "routine.live_released"
     return content.texts.render(key, title=title, side_label=label, reps=reps)
 
 

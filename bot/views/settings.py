@@ -10,6 +10,7 @@ from bot.services.pausing import MAX_PAUSE_DAYS
 from bot.services.scheduling import PAUSED_INDEFINITELY, Scheduled
 from bot.services.settings import SettingsSnapshot, TimeSet, TimezoneSet
 from bot.services.user_scope import UserScope
+from bot.ui.callbacks_language import PickLanguage
 from bot.ui.callbacks_settings import (
     TYPE_IT,
     ChangeSetting,
@@ -160,8 +161,10 @@ def settings_message(scope: UserScope, snap: SettingsSnapshot) -> OutgoingMessag
             if snap.sound_cues
             else Button(texts.render("buttons.sound_on"), RoutinePref("sound_on")),
         ),
+        (Button(texts.render("buttons.language"), PickLanguage("")),),
     )
-    return OutgoingMessage(summary(scope, snap), rows)
+    text = summary(scope, snap) + "\n" + texts.render("settings.language_line", language=scope.content.name)
+    return OutgoingMessage(text, rows)
 
 
 def routine_pref_set(scope: UserScope, snap: SettingsSnapshot, what: str) -> Reply:
@@ -179,12 +182,7 @@ def unchanged(scope: UserScope, next_due: datetime | None) -> Reply:
 
 def ask_pause(content: Content) -> OutgoingMessage:
     texts = content.texts
-    buttons = [
-        Button(
-            texts.render("buttons.pause_one_day") if d == 1 else texts.render("buttons.pause_days", days=d), PauseFor(d)
-        )
-        for d in PAUSE_DAYS
-    ]
+    buttons = [Button(texts.render("buttons.pause_days", days=d), PauseFor(d)) for d in PAUSE_DAYS]
     rows = (*chunk(buttons, 4), (Button(texts.render("buttons.pause_until_resume"), PauseFor(0)),))
     return OutgoingMessage(texts.render("pause.ask"), rows)
 

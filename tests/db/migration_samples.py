@@ -134,10 +134,19 @@ def rows_0005(connection: Connection) -> None:
                                         "file_id": "AgACAgIAAxkBAAIB", "updated_at": T0})  # fmt: skip
 
 
+def rows_0006(connection: Connection) -> None:
+    _insert(
+        connection, "users",
+        {"id": 5041, "chat_id": 5041, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
+         "routine_id": "pigeon", "language": "de", "created_at": T0, "updated_at": T0},
+    )  # fmt: skip
+
+
 SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0001": rows_0001,
     "0002": rows_0002,
     "0003": rows_0003,
     "0004": rows_0004,
     "0005": rows_0005,
+    "0006": rows_0006,
 }

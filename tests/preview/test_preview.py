@@ -295,7 +295,7 @@ def test_input_syntax() -> None:
 def test_content_problems_are_listed_and_exit_2_before_the_chat(tmp_path: Path) -> None:
     broken = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, broken)
-    core = broken / "texts" / "core.yaml"
+    core = broken / "locales" / "en" / "texts" / "core.yaml"
     core.write_text(core.read_text(encoding="utf-8").replace("I don't know {command}.", "I don't know {commnd}."))
     coach = broken / "coach.yaml"
     coach.write_text(coach.read_text(encoding="utf-8") + "\nsurprise_field: 1\n", encoding="utf-8")
@@ -306,7 +306,7 @@ def test_content_problems_are_listed_and_exit_2_before_the_chat(tmp_path: Path) 
     assert code == 2
     assert out.getvalue() == ""
     problems = err.getvalue()
-    assert "content/texts/core.yaml: common.unknown_command: unknown placeholder {commnd}" in problems
+    assert "content/locales/en/texts/core.yaml: common.unknown_command: unknown placeholder {commnd}" in problems
     assert "content/coach.yaml" in problems
     assert "surprise_field" in problems
     assert not (tmp_path / "data").exists(), "nothing starts when the content is broken"
