@@ -94,7 +94,7 @@ def _rewrite(lines: list[str], section: str, key: str, single: str, forms: dict[
     for index, line in enumerate(lines):
         if re.match(rf"^{re.escape(section)}:\s*$", line):
             return lines[: index + 1] + new + lines[index + 1 :]
-    return lines + [f"{section}:", *new]
+    return [*lines, f"{section}:", *new]
 
 
 def main(folders: list[str]) -> None:

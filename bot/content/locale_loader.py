@@ -382,7 +382,7 @@ def load_locales(
         own = all_texts.get(code) or {}
         formats = language.formats or ("en_GB" if code == REFERENCE else code)
         languages[code] = Content(
-            texts=Texts({**english_texts, **own}, locale=code),
+            texts=Texts({**english_texts, **own}, locale=code, formats=formats),
             coach=coach,
             routines=localized,
             safety_words=lexicon,

@@ -44,10 +44,11 @@ def _number(value: object) -> Decimal | None:
 class Texts:
     """All texts of one language, checked against `TEXT_CATALOG` by the loader; `locale` names the plural rules."""
 
-    def __init__(self, templates: Mapping[str, Template], locale: str = "en") -> None:
+    def __init__(self, templates: Mapping[str, Template], locale: str = "en", formats: str = "en_GB") -> None:
         self._templates = dict(templates)
         self._plural = Locale.parse(locale).plural_form
         self.locale = locale
+        self.formats = formats  # the Babel locale for dates and numbers (`Content.formats`)
 
     def _form(self, key: str, template: Template, values: Mapping[str, object]) -> str:
         if isinstance(template, str):

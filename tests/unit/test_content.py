@@ -70,7 +70,10 @@ def test_missing_and_unknown_text_keys(content_copy: Path) -> None:
     text = path.read_text().replace("  stale_button:", "  stale_buton:")
     path.write_text(text)
     problems = _problems(content_copy)
-    assert "content/locales/en/texts/core.yaml: common.stale_buton: unknown text key (a typo? the bot never uses it)" in problems
+    assert (
+        "content/locales/en/texts/core.yaml: common.stale_buton: unknown text key (a typo? the bot never uses it)"
+        in problems
+    )
     assert "content/locales/en/texts: common.stale_button: missing: the bot needs this text" in problems
 
 
@@ -78,7 +81,9 @@ def test_unbalanced_html_is_reported(content_copy: Path) -> None:
     path = content_copy / "locales" / "en" / "texts" / "core.yaml"
     path.write_text(path.read_text().replace("<b>A quick safety note.</b>", "<b>A quick safety note."))
     problems = _problems(content_copy)
-    assert any(p.startswith("content/locales/en/texts/core.yaml: onboarding.safety: <b> is never closed") for p in problems)
+    assert any(
+        p.startswith("content/locales/en/texts/core.yaml: onboarding.safety: <b> is never closed") for p in problems
+    )
 
 
 def test_invalid_routine_field_is_located(content_copy: Path) -> None:

@@ -25,9 +25,26 @@ for _flow in _FLOWS:
 # Placeholders that hold a count, which a plural text chooses its form by.
 COUNT_PLACEHOLDERS = ("minutes", "days", "reps", "sessions", "done", "points", "max_days", "hours", "count", "snooze")
 
-# key -> the placeholder whose number chooses the plural form: texts with exactly one count placeholder.
+# Texts whose plural form follows another number than their one count placeholder (the translators' choice, noted
+# as "# plural by {name}" above the text in the locales' files; a test keeps the two in step).
+_PLURAL_BY = {
+    "progress.change_looser": "amount",
+    "progress.change_stiffer": "amount",
+    "outcomes.summary_change_looser": "amount",
+    "outcomes.summary_change_stiffer": "amount",
+    "outcomes.summary_sessions": "planned",
+    "report.adherence_line": "planned",
+    "report.gentle": "started",
+    "routine.closing_better": "change",
+    "routine.closing_worse": "change",
+}
+
+# key -> the placeholder whose number chooses the plural form: texts with exactly one count placeholder, and those
+# named above.
 PLURAL_COUNTS: dict[str, str] = {
     key: counts[0]
     for key, names in TEXT_CATALOG.items()
     if len(counts := [name for name in names if name in COUNT_PLACEHOLDERS]) == 1
-}
+} | _PLURAL_BY
+for _key, _name in _PLURAL_BY.items():
+    assert _name in TEXT_CATALOG[_key], f"{_key} has no placeholder {{{_name}}}"
