@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -282,16 +283,25 @@ class _Locale:
         return parsed if isinstance(parsed, LanguageFile) else LanguageFile()
 
 
+def _unaccented(text: str) -> str:
+    """`text` without accents on Latin letters (Cyrillic й and ё stay: they are letters of their own)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = [ch for i, ch in enumerate(decomposed) if not (unicodedata.combining(ch) and decomposed[i - 1] < "\u0400")]
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def _phrases(parsed: UnderstandingFile) -> tuple[dict[str, str], dict[str, str]]:
     """(lower-cased phrase -> English meaning, folded city -> zone)."""
     meaning: dict[str, str] = {}
 
     def add(english: str, phrases: list[str]) -> None:
         for phrase in phrases:
-            meaning[" ".join(phrase.casefold().split())] = english
+            spelled = " ".join(phrase.casefold().split())
+            meaning.setdefault(spelled, english)
+            meaning.setdefault(_unaccented(spelled), english)  # "si" for "sí", "mas suave" for "más suave"
 
     for number, phrases in parsed.numbers.items():
-        add(str(number), phrases)
+        add(str(int(number)) if float(number).is_integer() else str(number), phrases)
     add("yes", parsed.yes)
     add("no", parsed.no)
     for group in (parsed.commands, parsed.sides, parsed.gentle, parsed.units, parsed.time):
@@ -313,7 +323,7 @@ def _babel_cities(code: str) -> dict[str, str]:
         return {}
     cities: dict[str, str] = {}
     for zone, names in zones.items():
-        city = names.get("city") if isinstance(names, dict) else None
+        city = names.get("city") if isinstance(names, Mapping) else None
         if isinstance(city, str) and is_located_zone(zone):
             cities.setdefault(fold(city), zone)
     return cities

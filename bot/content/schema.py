@@ -133,7 +133,7 @@ class UnderstandingFile(_Strict):
     """`content/locales/<code>/understanding.yaml`: the words of a language the bot reads in typed input, each
     list under the English meaning the parsers know (see `bot.domain.understanding`)."""
 
-    numbers: dict[Annotated[int, Field(ge=0, le=20)], Phrases] = Field(default_factory=dict)
+    numbers: dict[Annotated[float, Field(ge=0, le=100, multiple_of=0.5)], Phrases] = Field(default_factory=dict)
     yes: Phrases = Field(default_factory=list)
     no: Phrases = Field(default_factory=list)
     commands: dict[
