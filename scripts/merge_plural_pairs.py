@@ -32,6 +32,13 @@ def _quoted(text: str) -> str:
     return yaml.safe_dump(text, allow_unicode=True, width=10_000, default_style='"').strip()
 
 
+def _needed(path: Path) -> list[str]:
+    """The plural forms the file's language needs (its folder: locales/<code>/texts/)."""
+    from bot.content.locale_loader import plural_tags
+
+    return sorted(plural_tags(path.parent.parent.name))
+
+
 def merge_file(path: Path) -> bool:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -47,6 +54,8 @@ def merge_file(path: Path) -> bool:
         forms.setdefault("one", one)
         if "other" not in forms:
             forms["other"] = one
+        for name in _needed(path):  # a form the language needs beyond one: its `other` text (written count-neutral)
+            forms.setdefault(name, forms["other"])
         order = ["zero", "one", "two", "few", "many", "other"]
         ordered = {name: forms[name] for name in order if name in forms}
         lines = _rewrite(lines, section, key, single, ordered)

@@ -68,7 +68,16 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 @cache
-def _plural_tags(locale: str) -> frozenset[str]:
+def plural_tags(locale: str) -> frozenset[str]:
+    """The plural forms a language needs for the numbers the bot shows (whole numbers up to 1000 and halves):
+    CLDR's categories that only large numbers use ("many" for a million in Spanish) are not asked for."""
+    rule = Locale.parse(locale).plural_form
+    numbers = [*range(0, 1001), *(n + 0.5 for n in range(0, 100))]
+    return frozenset(rule(n) for n in numbers) | {"other"}
+
+
+@cache
+def _cldr_tags(locale: str) -> frozenset[str]:
     return frozenset(Locale.parse(locale).plural_form.tags) | {"other"}
 
 
@@ -151,8 +160,8 @@ class _Locale:
         if not check_template(value, allowed, file, key, self.problems):
             return False
         reference = english.get(key) if english is not None else None
-        if isinstance(reference, dict) and len(_plural_tags(self.code)) > 1:
-            needed = ", ".join(t for t in CATEGORIES if t in _plural_tags(self.code))
+        if isinstance(reference, dict) and len(plural_tags(self.code)) > 1:
+            needed = ", ".join(t for t in CATEGORIES if t in plural_tags(self.code))
             self.problem(
                 file, key,
                 f"this text has a number in it: write it with the plural forms {self._language()} needs "
@@ -173,7 +182,7 @@ class _Locale:
         if unknown:
             self.problem(file, f"{key}.{unknown[0]}", f"not a plural form; use {', '.join(CATEGORIES)}")
             return False
-        tags = _plural_tags(self.code)
+        tags = plural_tags(self.code)
         ok = True
         for form, template in value.items():
             ok &= check_template(template, TEXT_CATALOG[key], file, f"{key}.{form}", self.problems)
@@ -182,7 +191,7 @@ class _Locale:
             needed = ", ".join(t for t in CATEGORIES if t in tags)
             self.problem(file, key, f"{self._language()} needs the plural forms {needed}: add {', '.join(absent)}")
             ok = False
-        unused = [str(k) for k in value if str(k) not in tags]
+        unused = [str(k) for k in value if str(k) not in _cldr_tags(self.code)]
         if unused:
             self.problem(
                 file, key, f"{self._language()} has no plural form {', '.join(unused)}; it is never used",

@@ -37,6 +37,7 @@ _PLURAL_BY = {
     "report.gentle": "started",
     "routine.closing_better": "change",
     "routine.closing_worse": "change",
+    "operator.errors": "count",
 }
 
 # key -> the placeholder whose number chooses the plural form: texts with exactly one count placeholder, and those
