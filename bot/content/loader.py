@@ -278,7 +278,7 @@ def load_content(root: Path) -> Content:
                 f"no routine with id {default!r} in routines/ (have: {', '.join(sorted(declared))})",
             )
         )
-    locales = load_locales(root, coach, routines, problems)
+    locales = load_locales(root, coach, routines, problems, declared)
     if any(not p.warning for p in problems) or coach is None or locales is None:
         raise ContentError(problems)
     return locales

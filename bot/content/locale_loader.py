@@ -121,7 +121,7 @@ class _Locale:
                 unreadable.append(file)
                 continue
             for key, value in _flatten(data).items():
-                if key in flat:
+                if key in where:
                     self.problem(file, key, f"defined twice (also in {where[key]}); keep one")
                     ok = False
                     continue
@@ -212,7 +212,7 @@ class _Locale:
 
     # --- routines ---------------------------------------------------------------------------------------------
 
-    def routines(self, routines: dict[str, Routine]) -> dict[str, Routine]:
+    def routines(self, routines: dict[str, Routine], declared: set[str]) -> dict[str, Routine]:
         localized = dict(routines)
         folder = self.folder / "routines"
         for path in sorted(folder.glob("*.yaml")):
@@ -221,6 +221,8 @@ class _Locale:
             if data is None:
                 continue
             routine = routines.get(path.stem)
+            if routine is None and path.stem in declared:
+                continue  # the routine itself has a problem, reported with its file
             if routine is None:
                 have = ", ".join(sorted(routines)) or "none"
                 self.problem(file, "", f"no routine {path.stem!r} in routines/ (name the file after its id: {have})")
@@ -376,9 +378,14 @@ def _codes(root: Path, problems: list[ContentProblem]) -> list[str]:
 
 
 def load_locales(
-    root: Path, coach: CoachFile | None, routines: dict[str, Routine], problems: list[ContentProblem]
+    root: Path,
+    coach: CoachFile | None,
+    routines: dict[str, Routine],
+    problems: list[ContentProblem],
+    declared: set[str] | None = None,
 ) -> Content | None:
     """Every locale's `Content`, English's returned (the others through `Content.for_language`); None on errors."""
+    declared = declared if declared is not None else set(routines)
     codes = _codes(root, problems)
     loaders = {code: _Locale(root, code, problems) for code in codes}
     english_texts = loaders[REFERENCE].texts(None) if REFERENCE in loaders else None
@@ -393,7 +400,7 @@ def load_locales(
     for code, loader in loaders.items():
         language = loader.language()
         understanding = english_words if code == REFERENCE else loader.understanding().merged(english_words)
-        contents.append((code, loader.routines(routines), language, understanding))
+        contents.append((code, loader.routines(routines, declared), language, understanding))
     if any(not p.warning for p in problems) or coach is None or english_texts is None or not words:
         return None
     lexicon = _lexicon(words)

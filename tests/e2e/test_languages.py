@@ -137,7 +137,7 @@ async def test_pain_is_recognised_in_another_language_than_the_users(standin: Bo
     await user.send("/start")
     await read_until(user, literal(content_of(app, "de"), "onboarding.ask_time"))
     await user.send("my back hurts a lot")  # English, from a German user: still pain, answered in German
-    await read_until(user, literal(content_of(app, "de"), "safety.pain"))
+    await read_until(user, literal(content_of(app, "de"), "safety.pain_idle"))
 
 
 async def test_typed_ratings_out_of_range_and_nonsense_in_german(standin: BotApiStandIn, app: AnyApp) -> None:
@@ -165,5 +165,3 @@ async def test_typed_ratings_out_of_range_and_nonsense_in_german(standin: BotApi
     await user.send("hilfe")
     await read_until(user, literal(de, "help.text"))
     assert english_in(user, content_of(app), de) == []
-
-
