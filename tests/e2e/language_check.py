@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.content.catalog import TEXT_CATALOG
 from bot.content.loader import Content
 from bot.content.texts import Template
 from bot.standin import ChatUser
@@ -39,12 +40,12 @@ def literal(content: Content, key: str) -> str:
 
 def english_only(english: Content, other: Content) -> set[str]:
     """Fragments of English texts (at least two words and eight letters) that no text in `other` contains."""
-    theirs = "\n".join(piece for key in other.texts.keys() for piece in fragments(other.texts.raw(key)))
+    theirs = "\n".join(piece for key in TEXT_CATALOG for piece in fragments(other.texts.raw(key)))
     routine_texts = [
         piece for routine in english.routines.values() for piece in (routine.title, *(s.title for s in routine.steps))
     ]
     found = set()
-    for key in english.texts.keys():
+    for key in TEXT_CATALOG:
         for piece in [*fragments(english.texts.raw(key)), *routine_texts]:
             letters = sum(ch.isalpha() for ch in piece)
             if letters >= 8 and len(piece.split()) >= 2 and piece not in theirs:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.config import DEFAULT_CONTENT_DIR, Settings
+from bot.content.catalog import TEXT_CATALOG
 from bot.content.loader import load_content
 from bot.db.models import Rating
 from bot.domain.clock import FakeClock
@@ -62,7 +63,7 @@ def make_pseudo_locale(content: Path) -> None:
 def english_words(root: Path) -> set[str]:
     """Every word of four or more letters in the English texts and routines."""
     english = load_content(root)
-    pieces = [p for key in english.texts.keys() for p in fragments(english.texts.raw(key))]
+    pieces = [p for key in TEXT_CATALOG for p in fragments(english.texts.raw(key))]
     for routine in english.routines.values():
         pieces += [routine.title, routine.summary, *(s.title for s in routine.steps), *(s.text for s in routine.steps)]
     return {w.casefold() for piece in pieces for w in re.findall(r"[A-Za-z]{4,}", piece)}

@@ -43,7 +43,7 @@ def _problems(root: Path) -> list[str]:
 def test_the_shipped_languages(shipped: Content) -> None:
     assert set(shipped.language_names()) >= {"en", "de", "es", "ru"}
     assert shipped.language_names()["de"] == "Deutsch"
-    assert list(shipped.language_names())[0] == "en"
+    assert next(iter(shipped.language_names())) == "en"
 
 
 @pytest.mark.parametrize("code", LOCALES)
