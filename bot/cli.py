@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--fresh", action="store_true", help="start with an empty preview database")
     preview.add_argument("--fire-reminder", action="store_true", help="send the first reminder right after onboarding")
+    preview.add_argument(
+        "--language", default="en", help="the language of your (simulated) Telegram app, e.g. de, es, ru (default en)"
+    )
     add_db_parser(commands)
     content = commands.add_parser("content", help="content commands")
     content_commands = content.add_subparsers(dest="content_command", metavar="CONTENT_COMMAND")
@@ -72,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 data_dir=args.data_dir,
                 fresh=args.fresh,
                 fire_reminder=args.fire_reminder,
+                language=args.language,
             )
         if args.command == "db" and (code := run_db_command(args)) is not None:
             return code

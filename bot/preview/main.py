@@ -54,6 +54,7 @@ def run_preview(
     data_dir: Path = Path("preview-data"),
     fresh: bool = False,
     fire_reminder: bool = False,
+    language: str = "en",
     content_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -74,6 +75,7 @@ def run_preview(
         fresh=fresh,
         fire_reminder=fire_reminder,
         user_name=user_name(),
+        language=language,
     )
     if script is not None:
         try:

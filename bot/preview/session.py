@@ -50,6 +50,7 @@ class PreviewOptions:
     fire_reminder: bool = False
     user_id: int = 1001
     user_name: str = "You"
+    language: str = "en"  # the simulated Telegram app's language_code (a new user is spoken to in it)
     settle_timeout: float = 10.0
 
 
@@ -146,7 +147,9 @@ class PreviewSession:
 
             application = build_application(settings, clock=self.clock, content=self.options.content)
             self._application = await self._stack.enter_async_context(running(application))
-            self._user = ChatUser(self.standin, self.options.user_id, self.options.user_name)
+            self._user = ChatUser(
+                self.standin, self.options.user_id, self.options.user_name, language_code=self.options.language
+            )
             await self.refresh_timezone()
         except BaseException:
             await self._stack.aclose()
