@@ -1,6 +1,6 @@
 """The catalog of texts the code uses: each key and the values the code passes to it, one module per flow.
 
-`content/texts/*.yaml` must define exactly these keys and may use only these placeholders. The loader checks it at
+`content/locales/en/texts/*.yaml` must define exactly these keys (other locales a subset) and may use only these placeholders. The loader checks it at
 start, and a test renders every key with sample values, so a text and the code that sends it cannot drift apart.
 To add a text: add its key to the flow's module here, use it in the code, write it in
 `content/locales/en/texts/<flow>.yaml` (and in the other locales' folders).
