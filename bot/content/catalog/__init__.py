@@ -1,7 +1,8 @@
 """The catalog of texts the code uses: each key and the values the code passes to it, one module per flow.
 
-`content/locales/en/texts/*.yaml` must define exactly these keys (other locales a subset) and may use only these placeholders. The loader checks it at
-start, and a test renders every key with sample values, so a text and the code that sends it cannot drift apart.
+`content/locales/en/texts/*.yaml` must define exactly these keys (other locales a subset) and may use only these
+placeholders. The loader checks it at start, and a test renders every key of every locale with sample values, so a
+text and the code that sends it cannot drift apart.
 To add a text: add its key to the flow's module here, use it in the code, write it in
 `content/locales/en/texts/<flow>.yaml` (and in the other locales' folders).
 
