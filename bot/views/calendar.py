@@ -25,6 +25,11 @@ def day_month(value: date, locale: str = DEFAULT_LOCALE) -> str:
     return format_skeleton("MMMd", value, locale=locale)
 
 
+def full_date(value: date, locale: str = DEFAULT_LOCALE) -> str:
+    """`30 Nov 2026` ("30. Nov. 2026", "30 нояб. 2026 г.")."""
+    return format_skeleton("yMMMd", value, locale=locale)
+
+
 def clock(value: time, locale: str = DEFAULT_LOCALE) -> str:
     """`07:15` (the locale's short time format)."""
     return format_time(value, "short", locale=locale)

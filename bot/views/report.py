@@ -11,7 +11,7 @@ from bot.domain import outcomes
 from bot.services.report import PERIODS, ReportFacts
 from bot.ui.callbacks_report import ReportPeriod
 from bot.ui.message import Attachment, Button, OutgoingMessage, Reply
-from bot.views.calendar import day_month
+from bot.views.calendar import day_month, full_date
 from bot.views.numbers import format_percent, format_points
 from bot.views.progress import reason_label
 
@@ -158,10 +158,10 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
         title=texts.render("report.title", name=name or texts.render("report.someone")),
         subtitle=texts.render(
             "report.subtitle",
-            start=day_month(facts.start, content.formats) + f" {facts.start.year}",
-            end=day_month(facts.end, content.formats) + f" {facts.end.year}",
+            start=full_date(facts.start, content.formats),
+            end=full_date(facts.end, content.formats),
             days=_days(content, (facts.end - facts.start).days + 1),
-            generated=day_month(today, content.formats) + f" {today.year}",
+            generated=full_date(today, content.formats),
         ),
         table_title=texts.render("report.table_title"),
         table_header=(
