@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
@@ -39,14 +38,9 @@ from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.throttle import UserThrottle
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
+from bot.views.menu import menu
 
 log = logging.getLogger(__name__)
-
-MENU_COMMANDS = (
-    "stretch", "routine", "progress", "report", "history", "settings", "pause", "resume", "stop", "export", "delete",
-    "language", "start",
-    "help",
-)  # fmt: skip
 
 
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
@@ -153,6 +147,8 @@ def build_application(
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ctx = app_context_of(application)
     await prepare_database(ctx.db, migrate=ctx.startup.migrate)
+    for note in ctx.content.notes:  # a partial translation: English is used for what it lacks
+        log.warning("content: %s", note)
     await _register_languages(application, ctx.content)
     if ctx.startup.start_components:
         for component in ctx.components:
@@ -170,9 +166,7 @@ async def _register_languages(application: Application[Any, Any, Any, Any, Any, 
             continue
         done.add(telegram_code or "")
         bot = application.bot
-        await bot.set_my_commands(
-            [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS], language_code=telegram_code
-        )
+        await bot.set_my_commands(menu(texts), language_code=telegram_code)
         await bot.set_my_description(texts.render("about.description"), language_code=telegram_code)
         await bot.set_my_short_description(texts.render("about.short_description"), language_code=telegram_code)
 

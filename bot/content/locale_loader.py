@@ -294,9 +294,15 @@ class _Locale:
         return parsed if isinstance(parsed, LanguageFile) else LanguageFile()
 
 
+_REASON_WORDS = {
+    "flare_up": "flare up", "travelling": "travel", "ill": "ill", "no_time": "no time", "other": "other",
+    "none": "no reason",
+}  # fmt: skip
+
+
 def _unaccented(text: str) -> str:
-    """`text` without accents on Latin letters (Cyrillic й and ё stay: they are letters of their own)."""
-    decomposed = unicodedata.normalize("NFD", text)
+    """`text` without accents on Latin letters, and with е for ё as Russian is mostly typed (й stays a letter)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("ё", "е"))
     kept = [ch for i, ch in enumerate(decomposed) if not (unicodedata.combining(ch) and decomposed[i - 1] < "\u0400")]
     return unicodedata.normalize("NFC", "".join(kept))
 
@@ -320,6 +326,8 @@ def _phrases(parsed: UnderstandingFile) -> tuple[dict[str, str], dict[str, str]]
             add(english, phrases)
     for kind, phrases in parsed.small_talk.items():
         add({"greeting": "hi"}.get(kind, kind), phrases)
+    for reason, phrases in parsed.skip_reasons.items():  # words of `bot.domain.typed_answers.SKIP_REASON_WORDS`
+        add(_REASON_WORDS[reason], phrases)
     add("", parsed.fillers)
     cities = {fold(name): zone for zone, names in parsed.cities.items() for name in names}
     return meaning, cities

@@ -146,6 +146,9 @@ class UnderstandingFile(_Strict):
     small_talk: dict[Literal["thanks", "greeting", "ok"], Phrases] = Field(default_factory=dict)
     sides: dict[Literal["left", "right", "same"], Phrases] = Field(default_factory=dict)
     gentle: dict[Literal["gentle", "normal"], Phrases] = Field(default_factory=dict)
+    skip_reasons: dict[Literal["flare_up", "travelling", "ill", "no_time", "other", "none"], Phrases] = Field(
+        default_factory=dict
+    )
     units: dict[
         Literal["minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "half an hour",
                 "quarter of an hour", "and a half", "or more", "until i resume", "tomorrow", "none", "all morning"],

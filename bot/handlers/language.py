@@ -3,9 +3,11 @@ First contact takes Telegram's language_code (see `bot.services.user_scope`)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from telegram import Update
+from telegram import BotCommandScopeChat, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
@@ -14,6 +16,7 @@ from bot.services import language as service
 from bot.ui.callbacks_language import PickLanguage
 from bot.views import common as common_views
 from bot.views import language as views
+from bot.views.menu import menu
 
 
 async def on_language(_update: Update, context: BotContext) -> None:
@@ -54,7 +57,11 @@ async def _change(context: BotContext, code: str, *, tapped: bool) -> None:
         await context.reply(common_views.stale_button(scope.content))
         return
     context.forget_scope()  # the confirmation is in the new language
-    await context.reply(views.changed((await context.scope()).content, tapped=tapped))
+    scope = await context.scope()
+    # The command menu of this chat follows (Telegram's own follows the app's language, not the bot's choice).
+    with contextlib.suppress(TelegramError):
+        await context.bot.set_my_commands(menu(scope.texts), scope=BotCommandScopeChat(scope.chat_id))
+    await context.reply(views.changed(scope.content, tapped=tapped))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

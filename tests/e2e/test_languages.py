@@ -100,6 +100,9 @@ async def test_language_command_settings_row_and_typed_names(standin: BotApiStan
     await user.tap("Deutsch")
     de = content_of(app, "de")
     await read_until(user, literal(de, "language.changed"))
+    # This chat's command menu follows the choice (Telegram's own follows the app's language).
+    chat_menu = standin.state.commands['{"chat_id": 2002, "type": "chat"}|']
+    assert {"command": "language", "description": de.texts.render("commands.language")} in chat_menu
     [stored] = await rows(app, User, id=2002)
     assert stored.language == "de"
 
