@@ -7,7 +7,7 @@ the bot's descriptions are registered per language."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -15,6 +15,7 @@ from bot.content.loader import Content
 from bot.db.models import Rating, RoutineSession, User
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn, ChatUser
+from bot.views.calendar import clock
 from tests.e2e.helpers import AnyApp, ctx_of, dispatcher_of, read_until, rows
 from tests.e2e.language_check import english_in, literal
 
@@ -143,28 +144,54 @@ async def test_pain_is_recognised_in_another_language_than_the_users(standin: Bo
     await read_until(user, literal(content_of(app, "de"), "safety.pain_idle"))
 
 
-async def test_typed_ratings_out_of_range_and_nonsense_in_german(standin: BotApiStandIn, app: AnyApp) -> None:
-    de = content_of(app, "de")
-    user = ChatUser(standin, 2004, "Alex", language_code="de")
+@dataclass(frozen=True)
+class Wrong:
+    code: str
+    out_of_range_time: str
+    not_a_time: str
+    hour_only: str
+    city: str
+    zone: str
+    out_of_range_rating: str
+    two_ratings: str
+    help_word: str
+
+
+WRONG = [
+    Wrong("de", "7 Uhr 75", "irgendwann", "7 Uhr", "Wien", "Europe/Vienna", "zwölf", "sechs oder sieben", "hilfe"),
+    Wrong("es", "7h75", "algún día", "7h", "Ciudad de México", "America/Mexico_City", "doce", "seis o siete", "ayuda"),
+    Wrong("ru", "7:75", "когда-нибудь", "7 утра", "Новосибирск", "Asia/Novosibirsk", "двенадцать", "шесть или семь",
+          "помощь"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("wrong", WRONG, ids=[w.code for w in WRONG])
+async def test_wrong_and_ambiguous_typed_input_in_each_language(
+    standin: BotApiStandIn, app: AnyApp, wrong: Wrong
+) -> None:
+    """Bad input gets a clear answer in the user's language and changes nothing."""
+    local = content_of(app, wrong.code)
+    user = ChatUser(standin, 2004, "Alex", language_code=wrong.code)
     await user.send("/start")
-    await read_until(user, literal(de, "onboarding.ask_time"))
-    await user.send("7 Uhr 75")
-    await read_until(user, literal(de, "onboarding.time_out_of_range"))
-    await user.send("irgendwann")
-    await read_until(user, literal(de, "onboarding.time_unreadable"))
-    await user.send("7 Uhr")
-    await read_until(user, literal(de, "onboarding.ask_timezone"))
+    await read_until(user, literal(local, "onboarding.ask_time"))
+    await user.send(wrong.out_of_range_time)
+    await read_until(user, literal(local, "onboarding.time_out_of_range"))
+    await user.send(wrong.not_a_time)
+    await read_until(user, literal(local, "onboarding.time_unreadable"))
+    await user.send(wrong.hour_only)
+    asked = await read_until(user, literal(local, "onboarding.ask_timezone"))
+    assert clock(time(7, 0), local.formats) in (asked.text or "")  # "07:00", "7:00" in Spanish
     await user.send("Atlantis")
-    await read_until(user, literal(de, "onboarding.timezone_unknown"))
-    await user.send("Wien")
-    await read_until(user, literal(de, "onboarding.done"))
+    await read_until(user, literal(local, "onboarding.timezone_unknown"))
+    await user.send(wrong.city)
+    await read_until(user, literal(local, "onboarding.done"))
     [stored] = await rows(app, User, id=2004)
-    assert stored.timezone == "Europe/Vienna"
-    await user.send("zwölf")  # a rating out of range, typed as a word
-    await read_until(user, literal(de, "ratings.out_of_range"))
-    await user.send("sechs oder sieben")
-    await read_until(user, literal(de, "ratings.ambiguous"))
+    assert stored.timezone == wrong.zone
+    await user.send(wrong.out_of_range_rating)  # a rating out of range, typed as a word
+    await read_until(user, literal(local, "ratings.out_of_range"))
+    await user.send(wrong.two_ratings)
+    await read_until(user, literal(local, "ratings.ambiguous"))
     assert await rows(app, Rating, user_id=2004) == []
-    await user.send("hilfe")
-    await read_until(user, literal(de, "help.text"))
-    assert english_in(user, content_of(app), de) == []
+    await user.send(wrong.help_word)
+    await read_until(user, literal(local, "help.text"))
+    assert english_in(user, content_of(app), local) == []
