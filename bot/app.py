@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
@@ -40,14 +39,9 @@ from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
 from bot.telegram_io.throttle import UserThrottle
 from bot.telegram_io.update_processor import PerUserUpdateProcessor
+from bot.views.menu import menu
 
 log = logging.getLogger(__name__)
-
-MENU_COMMANDS = (
-    "stretch", "routine", "progress", "report", "history", "settings", "pause", "resume", "stop", "export", "delete",
-    "start",
-    "help",
-)  # fmt: skip
 
 
 UPDATE_CONCURRENCY = 256  # updates of different users handled at once
@@ -155,14 +149,28 @@ def build_application(
 async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ctx = app_context_of(application)
     await prepare_database(ctx.db, migrate=ctx.startup.migrate)
-    texts = ctx.content.texts
-    await application.bot.set_my_commands(
-        [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU_COMMANDS]
-    )
+    for note in ctx.content.notes:  # a partial translation: English is used for what it lacks
+        log.warning("content: %s", note)
+    await _register_languages(application, ctx.content)
     if ctx.startup.start_components:
         for component in ctx.components:
             await component.start(application)
     log.debug("start-up done: database ready, components started")
+
+
+async def _register_languages(application: Application[Any, Any, Any, Any, Any, Any], content: Content) -> None:
+    """The command menu, description and short description in every language (English for the rest)."""
+    done: set[str] = set()
+    for code in content.language_names():
+        texts = content.for_language(code).texts
+        telegram_code = None if code == content.language else code.split("_", 1)[0].lower()
+        if (telegram_code or "") in done:
+            continue
+        done.add(telegram_code or "")
+        bot = application.bot
+        await bot.set_my_commands(menu(texts), language_code=telegram_code)
+        await bot.set_my_description(texts.render("about.description"), language_code=telegram_code)
+        await bot.set_my_short_description(texts.render("about.short_description"), language_code=telegram_code)
 
 
 def startup_summary(application: Application[Any, Any, Any, Any, Any, Any], mode: str) -> str:
@@ -172,7 +180,11 @@ def startup_summary(application: Application[Any, Any, Any, Any, Any, Any], mode
     routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in ctx.content.routines.values())
     database = f"{'SQLite' if ctx.db.is_sqlite else 'PostgreSQL'} {ctx.db.health.description}"
     texts = len(ctx.content.texts.keys())
-    return f"@{application.bot.username}, {mode}, database {database}, content: {texts} texts, routines: {routines}"
+    languages = ", ".join(ctx.content.language_names())
+    return (
+        f"@{application.bot.username}, {mode}, database {database}, content: {texts} texts in {languages}, "
+        f"routines: {routines}"
+    )
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

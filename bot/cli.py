@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         default="user",
         help="chat as a user (default) or as a coach with three demo clients",
     )
+    preview.add_argument(
+        "--language", default="en", help="the language of your (simulated) Telegram app, e.g. de, es, ru (default en)"
+    )
     add_db_parser(commands)
     content = commands.add_parser("content", help="content commands")
     content_commands = content.add_subparsers(dest="content_command", metavar="CONTENT_COMMAND")
@@ -80,6 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fresh=args.fresh,
                 fire_reminder=args.fire_reminder,
                 as_coach=args.as_role == "coach",
+                language=args.language,
             )
         if args.command == "db" and (code := run_db_command(args)) is not None:
             return code
@@ -89,9 +93,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
 
     except ContentError as exc:
-        print("stretchbot: content problems:", file=sys.stderr)
+        errors = [p for p in exc.problems if not p.warning]
+        print(
+            f"stretchbot: {len(errors)} content problem(s), each with the file to fix (the first ones cause",
+            file=sys.stderr,
+        )
+        print("the later ones; positions count from 1):", file=sys.stderr)
         for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+            print(f"  {'note: ' if problem.warning else ''}{problem}", file=sys.stderr)
         return EXIT_BAD_SETTING
     except KeyboardInterrupt:
         return 130
@@ -131,5 +140,8 @@ def _content_check(folder: Path | None) -> int:
     root = folder if folder is not None else load_settings().content_dir
     content = load_content(root)
     routines = ", ".join(f"{r.id} ({len(r.steps)} steps)" for r in content.routines.values())
-    print(f"content OK: {len(content.texts.keys())} texts, routines: {routines}")
+    languages = ", ".join(f"{code} ({name})" for code, name in content.language_names().items())
+    print(f"content OK: {len(content.texts.keys())} texts, routines: {routines}, languages: {languages}")
+    for note in content.notes:
+        print(f"  note: {note}")
     return 0

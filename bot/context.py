@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.content.loader import Content
 from bot.db.unit_of_work import Database
 from bot.domain.clock import Clock
+from bot.domain.languages import supported_language
 from bot.services.user_scope import UserScope, load_scope
 from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import ReplyTarget, Sender
@@ -92,21 +93,36 @@ class AppContext:
             *served,
         ]
 
-    def content_for(self, user_id: int) -> Content:
-        """The content to speak to a user with (one language today)."""
-        del user_id
-        return self.content
+    def content_for(self, language: str | None) -> Content:
+        """The content to speak in `language` (a user's stored language; English for an unknown one)."""
+        return self.content.for_language(language)
 
-    async def scope_for(self, user_id: int, chat_id: int | None = None) -> UserScope:
-        """The user's scope now, read from the database (for jobs and for handlers through `BotContext`)."""
+    async def content_of_user(self, user_id: int) -> Content:
+        """The content to speak to `user_id` in (their stored language; English for someone the bot does not know),
+        for a message to someone other than the update's user (a coach told about a client, and the other way)."""
+        async with self.db.unit_of_work(read_only=True) as uow:
+            language = await uow.users.language_of(user_id)
+        return self.content_for(language)
+
+    def content_without_query(self, update: object) -> Content:
+        """The content to answer an update in without reading the database (errors, "slow down"): the language
+        Telegram says the user's app is in, when the bot speaks it."""
+        user = update.effective_user if isinstance(update, Update) else None
+        code = user.language_code if user is not None else None
+        return self.content.for_language(supported_language(code, self.content.language_names()))
+
+    async def scope_for(self, user_id: int, chat_id: int | None = None, language_code: str | None = None) -> UserScope:
+        """The user's scope now, read from the database (for jobs and for handlers through `BotContext`);
+        `language_code` is Telegram's, used for a user the bot does not know yet."""
         async with self.db.unit_of_work(read_only=True) as uow:
             return await load_scope(
                 uow,
                 user_id=user_id,
                 chat_id=chat_id if chat_id is not None else user_id,
-                content=self.content_for(user_id),
+                content=self.content,
                 now=self.clock.now(),
                 default_timezone=self.settings.default_timezone,
+                language_code=language_code,
             )
 
 
@@ -137,6 +153,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
     def app(self) -> AppContext:
         return app_context_of(self.application)
 
+    async def understood(self) -> str:
+        """The update's text as the parsers read it: words of the user's language put in English ("sieben" -> 7,
+        "fertig" -> done; see `bot.domain.understanding`). Quote `text`, not this, back to the user."""
+        return (await self.scope()).content.understanding.translate(self.text)
+
     @property
     def text(self) -> str:
         """The text of the update's message, or the caption of a photo or other media ("" for none)."""
@@ -154,7 +175,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         """The scope of the update's user: read once, then the same for the rest of the update."""
         if self._scope is None:
             user_id, chat_id = self._ids()
-            self._scope = await self.app.scope_for(user_id, chat_id)
+            user = self.incoming.effective_user if self.incoming is not None else None
+            language = user.language_code if user is not None else None
+            self._scope = await self.app.scope_for(user_id, chat_id, language)
         return self._scope
 
     def forget_scope(self) -> None:

@@ -1,6 +1,7 @@
 """Draw the sample /progress charts and /report pages in docs/images/ from made-up data at day 1, 8 and 60.
 
 Run: .venv/bin/python scripts/outcome_samples.py  (then look at every picture it writes)
+In another language, into another folder: .venv/bin/python scripts/outcome_samples.py ru /tmp/samples-ru
 """
 
 from __future__ import annotations
@@ -96,19 +97,20 @@ def report_facts(report, days: int) -> ReportFacts:  # type: ignore[no-untyped-d
 
 
 def main() -> None:
-    content = load_content(ROOT / "content")
-    out = ROOT / "docs" / "images"
+    language = sys.argv[1] if len(sys.argv) > 1 else "en"
+    content = load_content(ROOT / "content").for_language(language)
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "images"
     out.mkdir(parents=True, exist_ok=True)
     for days in (1, 8, 60):
         report = sample(days)
         png = render_progress_png(views.chart_data(content, report))
         (out / f"progress-day{days}.png").write_bytes(png)
-        print(f"docs/images/progress-day{days}.png")
+        print(out / f"progress-day{days}.png")
         facts = report_facts(report, days)
         pdf, page = render_report(report_data(content, facts, name="Alex", today=TODAY))
         (out / f"report-day{days}.png").write_bytes(page)
         (out / f"report-day{days}.pdf").write_bytes(pdf)
-        print(f"docs/images/report-day{days}.png and .pdf")
+        print(out / f"report-day{days}.png and .pdf")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,19 @@ class ChartData:
     today: date | None = None  # marked when the window runs on past it (a new user's week ahead)
 
 
+def _fitted(size: float, text: str, chars: int) -> float:
+    """A font size that fits `text` where `chars` characters fit (labels are longer in some languages)."""
+    return size * min(1.0, chars / max(len(text), 1))
+
+
+def _legend_fit(labels: list[str], chars: int = 50) -> float:
+    """How much to shrink the legend's font so its three columns fit the width (longer labels in some languages)."""
+    rows = -(-len(labels) // 3)
+    columns = [labels[i : i + rows] for i in range(0, len(labels), rows)] if rows else []
+    total = sum(max(len(label) for label in column) for column in columns if column)
+    return min(1.0, chars / max(total, 1))
+
+
 def _series(data: ChartData, values: Mapping[date, float]) -> tuple[list[int], list[float]]:
     xs = [i for i, day in enumerate(data.days) if day in values]
     return xs, [values[data.days[i]] for i in xs]
@@ -198,7 +211,7 @@ def draw_into(figure: Any, data: ChartData, *, scale: float, header: bool, top: 
         loc="upper center",
         bbox_to_anchor=(0.53, top + (0.11 if header else 0.095)),
         ncol=3,
-        fontsize=17 * scale,
+        fontsize=17 * scale * _legend_fit([str(h.get_label()) for h in handles]),
         frameon=False,
         columnspacing=1.2,
         handletextpad=0.4,
@@ -206,10 +219,11 @@ def draw_into(figure: Any, data: ChartData, *, scale: float, header: bool, top: 
     for x in skip_x:
         reason = data.skipped[data.days[x]]
         if reason:
-            strip.text(x, 0.45, reason, rotation=90, ha="center", va="top", fontsize=12 * scale, color="#4a4e69")
+            size = _fitted(12 * scale, reason, 8)
+            strip.text(x, 0.45, reason, rotation=90, ha="center", va="top", fontsize=size, color="#4a4e69")
     strip.set_ylim(-1.8 if any(data.skipped.values()) else 0.2, 1.6)
     strip.set_yticks([1], [labels.strip])
-    strip.tick_params(axis="y", labelsize=17 * scale, length=0)
+    strip.tick_params(axis="y", labelsize=_fitted(17 * scale, labels.strip, 9), length=0)
     for side in ("top", "right", "left"):
         strip.spines[side].set_visible(False)
     ticks = [i for i, day in enumerate(data.days) if day in data.tick_labels]

@@ -75,6 +75,27 @@ def render_report(page: ReportPage) -> tuple[bytes, bytes]:
         return pdf.getvalue(), png.getvalue()
 
 
+def _width(text: str, size: float, *, bold: bool = False) -> float:
+    """How wide `text` is drawn, in points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
+    width, _height, _descent = TextToPath().get_text_width_height_descent(text or " ", prop, ismath=False)
+    return float(width)
+
+
+_LATIN = "the quick brown fox jumps over the lazy dog, then rests"
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    """Lines of `text` as wide as `chars` characters of English: fewer characters in scripts with wider letters
+    (Cyrillic), so a translated text stays on the page."""
+    latin = _width(_LATIN, 10) / len(_LATIN)
+    own = _width(text, 10) / max(len(text), 1)
+    return textwrap.wrap(text, max(20, min(chars, int(chars * latin / own)))) if text else []
+
+
 def _nan(values: Sequence[float | None]) -> list[float]:
     return [math.nan if v is None else v for v in values]
 
@@ -102,9 +123,11 @@ def _draw(page: ReportPage) -> Any:
         for index, (x, text) in enumerate(zip(columns, row.cells, strict=True)):
             color = VERDICT_COLORS.get(row.tone, INK) if index == 4 else INK
             weight = "bold" if index in (0, 4) else "normal"
-            figure.text(x, y, text, fontsize=9.5, color=color, va="top", fontweight=weight)
+            room = ((columns[index + 1] if index + 1 < len(columns) else right + 0.05) - x - 0.01) * A4_INCHES[0] * 72
+            size = 9.5 * min(1.0, room / _width(text, 9.5, bold=weight == "bold"))  # longer in some languages
+            figure.text(x, y, text, fontsize=size, color=color, va="top", fontweight=weight)
     y -= 0.03
-    note = textwrap.wrap(page.table_note, 125)
+    note = _wrap(page.table_note, 125)
     figure.text(left, y, "\n".join(note), fontsize=8, color=MUTED, va="top", linespacing=1.4)
 
     # Weekly trends.
@@ -118,7 +141,8 @@ def _draw(page: ReportPage) -> Any:
     axes.plot(xs, _nan(weekly.after), color=AFTER_COLOR, marker="s", linewidth=2, label=weekly.after_label)
     axes.set_ylim(0, 10)
     axes.set_yticks(range(0, 11, 2))
-    axes.set_ylabel(weekly.ratings_axis, fontsize=8.5)
+    height = 0.2 * A4_INCHES[1] * 72  # the axes' height in points: a longer axis label gets a smaller font
+    axes.set_ylabel(weekly.ratings_axis, fontsize=8.5 * min(1.0, height / _width(weekly.ratings_axis, 8.5)))
     axes.tick_params(labelsize=8)
     step = max(1, math.ceil(len(xs) / 10))
     axes.set_xticks(xs[::step], list(weekly.labels)[::step])
@@ -128,7 +152,7 @@ def _draw(page: ReportPage) -> Any:
     minutes = axes.twinx()
     minutes.bar(xs, _nan(weekly.minutes), width=0.5, color=MINUTES_COLOR, alpha=0.3, label=weekly.minutes_label)
     minutes.set_ylim(0, 125)
-    minutes.set_ylabel(weekly.minutes_axis, fontsize=8.5)
+    minutes.set_ylabel(weekly.minutes_axis, fontsize=8.5 * min(1.0, height / _width(weekly.minutes_axis, 8.5)))
     minutes.tick_params(labelsize=8)
     minutes.spines["top"].set_visible(False)
     minutes.set_zorder(axes.get_zorder() - 1)
@@ -147,14 +171,14 @@ def _draw(page: ReportPage) -> Any:
             x = left + column * box_width
             figure.text(x, y, heading, fontsize=11.5, fontweight="bold", color=INK, va="top")
             line_y = y - 0.025
-            for line in (part for text in lines for part in textwrap.wrap(text, 54)):
+            for line in (part for text in lines for part in _wrap(text, 54)):
                 figure.text(x, line_y, line, fontsize=9, color=INK, va="top")
                 line_y -= 0.019
             lowest = min(lowest, line_y)
         y = lowest - 0.015
 
     figure.add_artist(_line(figure, left, right, 0.06))
-    disclaimer = "\n".join(textwrap.wrap(page.disclaimer, 128))
+    disclaimer = "\n".join(_wrap(page.disclaimer, 128))
     figure.text(left, 0.052, disclaimer, fontsize=7.5, color=MUTED, va="top", linespacing=1.4)
     return figure
 

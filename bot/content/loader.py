@@ -1,65 +1,88 @@
-"""Loading `content/`: texts, coach settings and routines, validated, with every problem located precisely."""
+"""Loading `content/`: coach settings, routines and every language's texts, validated, every problem located.
+
+Layout: `coach.yaml`, `routines/*.yaml` (structure and the English texts), `locales/<code>/` per language
+(`texts/*.yaml`, optional `routines/<id>.yaml` with the routine's texts, `safety_words.yaml`,
+`understanding.yaml`, `language.yaml`; see `bot.content.locale_loader`). English (`locales/en`) is the reference:
+it must be complete. Another locale may be partial: the check says so (warnings), and the bot uses the English text
+for what is missing. `load_content` returns the English `Content`; `Content.for_language` gives the others.
+"""
 
 from __future__ import annotations
 
 import html.parser
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.catalog import SAMPLE_VALUES, TEXT_CATALOG
-from bot.content.errors import ContentError, ContentProblem
+from bot.content.catalog import SAMPLE_VALUES
+from bot.content.errors import CAUSE, ContentError, ContentProblem
 from bot.content.media import resolve_image
-from bot.content.schema import CoachFile, RoutineFile, SafetyWordsFile
+from bot.content.plain_errors import model_problems
+from bot.content.schema import CoachFile, RoutineFile
 from bot.content.texts import Texts, placeholders_of
-from bot.domain.pain_text import PainLexicon, compile_lexicon
+from bot.domain.pain_text import PainLexicon
 from bot.domain.routine_model import GentleVariant, Routine, Step, StepMedia
+from bot.domain.understanding import Understanding
 
 STEP_PLACEHOLDERS = frozenset({"side", "other_side"})
+REFERENCE = "en"
 _ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a"})
 
 
 @dataclass(frozen=True)
 class Content:
+    """Everything the bot says and guides, in one language (`language`); `formats` is the Babel locale for dates
+    and numbers. Coach settings and the safety word lists (all languages') are shared by every language."""
+
     texts: Texts
     coach: CoachFile
     routines: dict[str, Routine]
     safety_words: PainLexicon
+    language: str = REFERENCE
+    formats: str = "en_GB"
+    name: str = "English"
+    understanding: Understanding = field(default_factory=Understanding)
+    # Every language's content by code (shared by all of them; English's own entry is itself).
+    languages: Mapping[str, Content] = field(default_factory=dict, repr=False, compare=False)
+    notes: tuple[ContentProblem, ...] = ()  # warnings: what a partial translation lacks
 
     def routine(self, routine_id: str) -> Routine:
         return self.routines.get(routine_id) or self.routines[self.coach.default_routine]
 
+    def for_language(self, code: str | None) -> Content:
+        """The content in the language `code` (a locale of content/locales), or this one's for an unknown code."""
+        return self.languages.get(code or "", self) if self.languages else self
 
-def _read_yaml(path: Path, root: Path, problems: list[ContentProblem]) -> Any:
-    name = str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        problems.append(ContentProblem(name, "", "file is missing"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        problems.append(ContentProblem(name, where, f"not valid YAML ({getattr(exc, 'problem', exc)})"))
-    except UnicodeDecodeError:
-        problems.append(ContentProblem(name, "", "not UTF-8 text"))
-    return None
+    def language_names(self) -> dict[str, str]:
+        """code -> the language's own name ("Deutsch"), English first, then by code."""
+        codes = sorted(self.languages, key=lambda code: (code != REFERENCE, code))
+        return {code: self.languages[code].name for code in codes} or {self.language: self.name}
 
 
-def _display(path: Path, root: Path) -> str:
+def display(path: Path, root: Path) -> str:
     return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
 
 
-def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
-    if not isinstance(data, dict):
-        return {prefix: data}
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        flat.update(_flatten(value, path) if isinstance(value, dict) else {path: value})
-    return flat
+def read_yaml(path: Path, root: Path, problems: list[ContentProblem], *, required: bool = True) -> Any:
+    name = display(path, root)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        if required:
+            problems.append(ContentProblem(name, "", "file is missing", rank=CAUSE))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or exc
+        hint = " – a text that contains ': ' or starts with a special character needs quotes around it"
+        problems.append(ContentProblem(name, where, f"not valid YAML ({reason}){hint}", rank=CAUSE))
+    except UnicodeDecodeError:
+        problems.append(ContentProblem(name, "", "not UTF-8 text: save the file as UTF-8", rank=CAUSE))
+    return None
 
 
 class _TagChecker(html.parser.HTMLParser):
@@ -91,7 +114,7 @@ def html_problems(text: str) -> list[str]:
     return errors
 
 
-def _check_template(
+def check_template(
     template: Any,
     allowed: frozenset[str] | tuple[str, ...],
     file: str,
@@ -114,66 +137,21 @@ def _check_template(
         )
         return False
     rendered = template.format_map({name: SAMPLE_VALUES.get(name, name) for name in used})
+    ok = True
     for error in html_problems(rendered):
         problems.append(ContentProblem(file, path, error))
-    return True
+        ok = False
+    return ok
 
 
-def _load_texts(root: Path, problems: list[ContentProblem]) -> Texts | None:
-    """Every `texts/*.yaml` file, merged; each key must be defined once and match the catalog."""
-    files = sorted((root / "texts").glob("*.yaml"))
-    if not files:
-        problems.append(ContentProblem(_display(root / "texts", root), "", "no text files (*.yaml) found"))
-        return None
-    before = len(problems)
-    flat: dict[str, Any] = {}
-    where: dict[str, str] = {}
-    for path in files:
-        file = _display(path, root)
-        data = _read_yaml(path, root, problems)
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            problems.append(ContentProblem(file, "", "expected sections of texts (key: text)"))
-            continue
-        for key, value in _flatten(data).items():
-            if key in flat:
-                problems.append(ContentProblem(file, key, f"defined twice (also in {where[key]})"))
-                continue
-            flat[key], where[key] = value, file
-            if key not in TEXT_CATALOG:
-                problems.append(ContentProblem(file, key, "unknown text key (a typo? the bot never uses it)"))
-                continue
-            _check_template(value, TEXT_CATALOG[key], file, key, problems)
-    for key in TEXT_CATALOG:
-        if key not in flat:
-            problems.append(ContentProblem(_display(root / "texts", root), key, "missing: the bot needs this text"))
-    if len(problems) > before:
-        return None
-    return Texts({key: str(flat[key]) for key in TEXT_CATALOG})
-
-
-def _model_problems(exc: ValidationError, file: str) -> list[ContentProblem]:
-    problems = []
-    for error in exc.errors():
-        path = ".".join(str(part) for part in error["loc"])
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field (a typo?)"
-        elif error["type"] == "missing":
-            message = "missing: this field is required"
-        problems.append(ContentProblem(file, path, message))
-    return problems
-
-
-def _validate(model: type[BaseModel], data: Any, file: str, problems: list[ContentProblem]) -> Any:
+def validate(model: type[BaseModel], data: Any, file: str, problems: list[ContentProblem]) -> Any:
     if not isinstance(data, dict):
-        problems.append(ContentProblem(file, "", "expected a mapping of fields"))
+        problems.append(ContentProblem(file, "", "expected fields (name: value), one per line"))
         return None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_model_problems(exc, file))
+        problems.extend(model_problems(exc, file, data))
         return None
 
 
@@ -207,80 +185,100 @@ def _to_routine(parsed: RoutineFile, images: dict[str, StepMedia]) -> Routine:
     )
 
 
-def _load_routines(root: Path, problems: list[ContentProblem]) -> dict[str, Routine]:
+def _raw_checks(data: dict[str, Any], root: Path, file: str, problems: list[ContentProblem]) -> dict[str, StepMedia]:
+    """The checks beyond the schema (step texts, pictures), run on the raw data, so a schema error elsewhere in the
+    file does not hide them until the next run."""
+    images: dict[str, StepMedia] = {}
+    steps = data.get("steps")
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        if not isinstance(step, dict):
+            continue
+        label = f"steps #{index + 1}" + (f" ({step['id']})" if isinstance(step.get("id"), str) else "")
+        if isinstance(step.get("text"), str):
+            check_template(step["text"], tuple(STEP_PLACEHOLDERS), file, f"{label}.text", problems)
+        if isinstance(step.get("image"), str):
+            media, problem = resolve_image(step["image"], root)
+            if media is None:
+                problems.append(ContentProblem(file, f"{label}.image", problem or "unusable picture"))
+            elif isinstance(step.get("id"), str):
+                images[step["id"]] = media
+    if isinstance(data.get("switch_image"), str):
+        media, problem = resolve_image(data["switch_image"], root)
+        if media is None:
+            problems.append(ContentProblem(file, "switch_image", problem or "unusable picture"))
+        else:
+            images[" switch"] = media  # not a step id (ids have no spaces)
+    return images
+
+
+def _load_routines(root: Path, problems: list[ContentProblem]) -> tuple[dict[str, Routine], set[str]]:
+    """The valid routines by id, and every id a routine file declares (valid or not)."""
     routines: dict[str, Routine] = {}
     folder = root / "routines"
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
     if not files:
-        problems.append(ContentProblem(_display(folder, root), "", "no routine files (*.yaml) found"))
+        problems.append(ContentProblem(display(folder, root), "", "no routine files (*.yaml) found"))
+    loaded: list[tuple[Path, dict[str, Any]]] = []
     for path in files:
-        file = _display(path, root)
-        data = _read_yaml(path, root, problems)
+        data = read_yaml(path, root, problems)
         if data is None:
             continue
-        parsed = _validate(RoutineFile, data, file, problems)
-        if parsed is None:
+        if not isinstance(data, dict):
+            problems.append(ContentProblem(display(path, root), "", "expected fields (name: value), one per line"))
+            continue
+        loaded.append((path, data))
+    # A duplicate id is blamed on the file not named after it (the copy), not on the original.
+    owner: dict[str, Path] = {}
+    for path, data in sorted(loaded, key=lambda item: (item[0].stem != str(item[1].get("id")), item[0].name)):
+        routine_id = str(data.get("id"))
+        if routine_id in owner and "id" in data:
+            problems.append(
+                ContentProblem(
+                    display(path, root),
+                    "id",
+                    f"routine id {routine_id!r} is already used by {display(owner[routine_id], root)}; "
+                    "give this routine its own id",
+                )
+            )
+            data["_duplicate"] = True
+        else:
+            owner.setdefault(routine_id, path)
+    for path, data in loaded:
+        file = display(path, root)
+        duplicate = data.pop("_duplicate", False)
+        before = len(problems)
+        images = _raw_checks(data, root, file, problems)
+        parsed = validate(RoutineFile, data, file, problems)
+        if parsed is None or duplicate or len(problems) > before:
             continue
         assert isinstance(parsed, RoutineFile)
-        ok = True
-        images: dict[str, StepMedia] = {}
-        for index, step in enumerate(parsed.steps):
-            ok &= _check_template(step.text, tuple(STEP_PLACEHOLDERS), file, f"steps.{index}.text", problems)
-            if step.image is not None:
-                media, problem = resolve_image(step.image, root)
-                if media is None:
-                    problems.append(ContentProblem(file, f"steps.{index}.image", problem or "unusable picture"))
-                    ok = False
-                else:
-                    images[step.id] = media
-        if parsed.switch_image is not None:
-            media, problem = resolve_image(parsed.switch_image, root)
-            if media is None:
-                problems.append(ContentProblem(file, "switch_image", problem or "unusable picture"))
-                ok = False
-            else:
-                images[" switch"] = media  # not a step id (ids have no spaces)
-        if parsed.id in routines:
-            problems.append(ContentProblem(file, "id", f"routine id {parsed.id!r} is already used by another file"))
-            continue
-        if ok:
-            routines[parsed.id] = _to_routine(parsed, images)
-    return routines
+        routines[parsed.id] = _to_routine(parsed, images)
+    return routines, set(owner)
 
 
 def load_content(root: Path) -> Content:
-    """Load and validate everything under `root`; raise `ContentError` listing every problem found."""
+    """Load and validate everything under `root`; raise `ContentError` listing every problem found (warnings, such
+    as a partial translation, do not stop it: they are in `Content.notes`)."""
+    from bot.content.locale_loader import load_locales
+
     root = root.resolve()
     problems: list[ContentProblem] = []
     if not root.is_dir():
         raise ContentError([ContentProblem(str(root), "", "content folder not found")])
-    texts = _load_texts(root, problems)
-    coach_data = _read_yaml(root / "coach.yaml", root, problems)
-    coach = _validate(CoachFile, coach_data, _display(root / "coach.yaml", root), problems) if coach_data else None
-    routines = _load_routines(root, problems)
-    words_path = root / "safety_words.yaml"
-    words_data = _read_yaml(words_path, root, problems)
-    words = _validate(SafetyWordsFile, words_data, _display(words_path, root), problems) if words_data else None
-    if coach is not None and routines and coach.default_routine not in routines:
+    coach_path = root / "coach.yaml"
+    coach_data = read_yaml(coach_path, root, problems)
+    coach = validate(CoachFile, coach_data, display(coach_path, root), problems) if coach_data else None
+    routines, declared = _load_routines(root, problems)
+    default = coach.default_routine if coach is not None else (coach_data or {}).get("default_routine")
+    if isinstance(default, str) and declared and default not in declared:
         problems.append(
             ContentProblem(
-                _display(root / "coach.yaml", root),
+                display(coach_path, root),
                 "default_routine",
-                f"no routine with id {coach.default_routine!r} in routines/ (have: {', '.join(sorted(routines))})",
+                f"no routine with id {default!r} in routines/ (have: {', '.join(sorted(declared))})",
             )
         )
-    if problems or texts is None or coach is None or words is None:
+    locales = load_locales(root, coach, routines, problems, declared)
+    if any(not p.warning for p in problems) or coach is None or locales is None:
         raise ContentError(problems)
-    return Content(texts=texts, coach=coach, routines=routines, safety_words=_lexicon(words))
-
-
-def _lexicon(words: SafetyWordsFile) -> PainLexicon:
-    return compile_lexicon(
-        red_flag=words.red_flag,
-        warning=words.warning,
-        pain=words.pain,
-        negations=words.negations,
-        negations_after=words.negations_after,
-        defuse=words.defuse,
-        ignore=words.ignore,
-    )
+    return locales

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -93,7 +93,7 @@ def _phrases(values: list[str]) -> list[str]:
 
 
 class SafetyWordsFile(_Strict):
-    """`content/safety_words.yaml`: what reports pain or a warning sign (syntax: `bot.domain.pain_text`)."""
+    """`content/locales/*/safety_words.yaml`: what reports pain or a warning sign (syntax: `bot.domain.pain_text`)."""
 
     red_flag: list[str] = Field(min_length=1)
     warning: list[str] = Field(min_length=1)
@@ -153,3 +153,68 @@ class CoachFile(_Strict):
     safety: SafetyFile = Field(default_factory=SafetyFile)
     outcomes: OutcomesFile = Field(default_factory=OutcomesFile)
     coaching: CoachingFile = Field(default_factory=CoachingFile)
+
+
+Phrases = list[Annotated[str, Field(min_length=1, max_length=60)]]
+
+
+class UnderstandingFile(_Strict):
+    """`content/locales/<code>/understanding.yaml`: the words of a language the bot reads in typed input, each
+    list under the English meaning the parsers know (see `bot.domain.understanding`)."""
+
+    numbers: dict[Annotated[float, Field(ge=0, le=100, multiple_of=0.5)], Phrases] = Field(default_factory=dict)
+    yes: Phrases = Field(default_factory=list)
+    no: Phrases = Field(default_factory=list)
+    commands: dict[
+        Literal[
+            "help", "stop", "pause", "resume", "start", "stretch", "settings", "progress", "history", "export",
+            "delete", "skip", "later", "done", "language",
+        ],
+        Phrases,
+    ] = Field(default_factory=dict)  # fmt: skip
+    small_talk: dict[Literal["thanks", "greeting", "ok"], Phrases] = Field(default_factory=dict)
+    sides: dict[Literal["left", "right", "same"], Phrases] = Field(default_factory=dict)
+    gentle: dict[Literal["gentle", "normal"], Phrases] = Field(default_factory=dict)
+    skip_reasons: dict[Literal["flare_up", "travelling", "ill", "no_time", "other", "none"], Phrases] = Field(
+        default_factory=dict
+    )
+    units: dict[
+        Literal["minutes", "hour", "hours", "day", "days", "week", "weeks", "month", "months", "half an hour",
+                "quarter of an hour", "and a half", "or more", "until i resume", "tomorrow", "none", "all morning"],
+        Phrases,
+    ] = Field(default_factory=dict)  # fmt: skip
+    time: dict[Literal["h", "am", "pm", "noon", "midnight"], Phrases] = Field(default_factory=dict)
+    fillers: Phrases = Field(default_factory=list)
+    cities: dict[str, Phrases] = Field(default_factory=dict)
+
+    @field_validator("cities")
+    @classmethod
+    def _zones(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        from bot.domain.timezones import UnknownTimezone, resolve_zone
+
+        for zone in value:
+            try:
+                resolve_zone(zone)
+            except UnknownTimezone:
+                raise ValueError(f"{zone!r} is not a timezone name; write it like Europe/Berlin") from None
+        return value
+
+
+class LanguageFile(_Strict):
+    """`content/locales/<code>/language.yaml` (optional): the language's own name and the locale for formats."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=40)  # default: Babel's name ("Deutsch")
+    formats: str | None = Field(default=None, min_length=2, max_length=16)  # Babel locale, e.g. en_GB
+
+
+class StepTranslation(_Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    text: str | None = Field(default=None, min_length=1, max_length=1500)
+
+
+class RoutineTranslation(_Strict):
+    """`content/locales/<code>/routines/<id>.yaml`: a routine's texts in one language (missing ones: English)."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=80)
+    summary: str | None = Field(default=None, min_length=1, max_length=500)
+    steps: dict[str, StepTranslation] = Field(default_factory=dict)

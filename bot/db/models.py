@@ -69,6 +69,9 @@ class User(Base):
     # "hands_free" (steps, holds, rests and the switch of sides run by themselves) or "taps" (a tap per step).
     routine_mode: Mapped[str] = mapped_column(String(16), default="hands_free", server_default="hands_free")
     sound_cues: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The language the bot speaks to the user in: a locale of content/locales ("en", "de", ...). Set from
+    # Telegram's language_code on first contact, changed with /language.
+    language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -1,6 +1,6 @@
 """Recognising a report of pain or a warning sign in typed text ("ouch", "sharp pain down my leg", "I wet myself").
 
-Pure: the word lists come from `content/safety_words.yaml` (a coach can extend them; `content check` validates
+Pure: the word lists come from `content/locales/*/safety_words.yaml` (a coach can extend them; `content check` validates
 them) and are compiled once into a `PainLexicon`. `recognise(text, lexicon)` returns the most serious
 `SafetyKind` found, or None.
 
@@ -23,6 +23,8 @@ Decisions:
   letter matches it ("blader", "siatica"). Short words are never fuzzy ("paid" is not "pain"); common short typos
   are listed in the content instead.
 * Idioms in the ``ignore`` list ("a pain to", "pain in the neck") are removed before anything is matched.
+* Words are Unicode letters and digits: the lists of every language (`content/locales/*/safety_words.yaml`) use
+  the same syntax ("schmerz*", "боль*").
 * Apostrophes are dropped (``can't`` -> ``cant``); hyphens split words (``pain-free`` -> ``pain free``).
 """
 
@@ -93,14 +95,14 @@ def phrase_problem(phrase: str) -> str | None:
         if word == "...":
             continue
         for option in word.split("|"):
-            if not re.fullmatch(r"[a-z0-9]+\*?", option):
+            if not re.fullmatch(r"[^\W_]+\*?", option) or option != option.lower():
                 return f"{option!r}: use lower-case letters and digits, '*' at the end, '|' between alternatives"
     return None
 
 
 def _compile_phrase(phrase: str) -> Phrase:
     words: list[_Word] = []
-    for word in phrase.split():
+    for word in unicodedata.normalize("NFKC", phrase).casefold().split():
         if word == "...":
             words.append(_GAP)
             continue
@@ -158,10 +160,10 @@ def _tokens(text: str) -> list[str]:
     """Lower-case words and clause boundaries (`_STOP`)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     text = re.sub(r"['’`´]", "", text)
-    text = re.sub(r"([a-z])\1\1+", r"\1", text)  # owww -> ow, paiiin -> pain
+    text = re.sub(r"([^\W\d_])\1\1+", r"\1", text)  # owww -> ow, paiiin -> pain
     text = re.sub(r"[,.;:!?()\n]+", f" {_STOP} ", text)
     tokens = []
-    for token in re.findall(rf"[a-z0-9]+|\{_STOP}", text):
+    for token in re.findall(rf"[^\W_]+|\{_STOP}", text):
         tokens.append(_STOP if token in _CLAUSE_WORDS else token)
     return tokens
 

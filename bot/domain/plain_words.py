@@ -30,6 +30,7 @@ COMMAND_WORDS: dict[str, frozenset[str]] = {
     "skip": frozenset({"skip", "skip today", "not today", "skip it", "skip this"}),
     "later": frozenset({"later", "snooze", "not now", "in a bit", "remind me later"}),
     "done": frozenset({"done", "next", "finished", "did it"}),
+    "language": frozenset({"language", "change language", "languages"}),
 }
 
 SMALL_TALK: dict[str, frozenset[str]] = {

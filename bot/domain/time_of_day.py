@@ -8,7 +8,8 @@ Accepted forms (surrounding whitespace and letter case ignored):
 * 24-hour with a separator: ``7:15``, ``07:15``, ``19:30``, ``7.15``, ``7h15`` (separator ``:``, ``.``
   or ``h``, minutes always two digits);
 * compact 24-hour: ``1930``, ``0715``, ``715`` (three or four digits, the last two are the minutes);
-* a bare hour: ``7`` (07:00), ``19`` (19:00), ``7h`` (07:00);
+* a bare hour: ``7`` (07:00), ``19`` (19:00), ``7h`` or ``7 h`` (07:00; "7 Uhr" reads as this, see
+  `bot.domain.understanding`);
 * 12-hour with ``am``/``pm`` in any spelling (``am``, ``a.m.``, ``a m``), attached or spaced: ``7am``,
   ``7 pm``, ``7:15am``, ``7:15 a.m.``; the hour must then be 1-12; ``12am`` is 00:00, ``12pm`` is 12:00;
 * the words ``noon`` (12:00) and ``midnight`` (00:00).
@@ -35,7 +36,7 @@ class TimeParseError(StrEnum):
 
 _MERIDIEM = r"(?P<mer>[ap])\.?\s*m\.?"
 
-_SEPARATED = re.compile(rf"(?P<h>\d{{1,2}})(?:\s*[:.h]\s*(?P<m>\d{{2}})|h)?\s*(?:{_MERIDIEM})?")
+_SEPARATED = re.compile(rf"(?P<h>\d{{1,2}})(?:\s*[:.h]\s*(?P<m>\d{{2}})|\s*h)?\s*(?:{_MERIDIEM})?")
 _COMPACT = re.compile(rf"(?P<h>\d{{1,2}})(?P<m>\d{{2}})\s*(?:{_MERIDIEM})?")
 _WORDS = {"noon": time(12, 0), "midday": time(12, 0), "midnight": time(0, 0)}
 

@@ -44,7 +44,7 @@ NO = frozenset({"no", "n", "nope", "nah", "cancel", "keep", "dont", "stop", "nev
 def words(text: str) -> list[str]:
     """Lower-case words of `text` (apostrophes dropped: "don't" -> "dont")."""
     cleaned = re.sub(r"['’`]", "", text.casefold())
-    return re.findall(r"[a-z]+|\d+", cleaned)
+    return re.findall(r"[^\W\d_]+|\d+", cleaned)
 
 
 def _phrase_in(phrase: str, tokens: list[str]) -> bool:

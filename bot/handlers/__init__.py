@@ -21,6 +21,7 @@ from bot.handlers import (
     coaching_rx,
     common,
     data,
+    language,
     onboarding,
     outcomes,
     pausing,
@@ -45,6 +46,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
     reminders.register(application)
     routine.register(application)
     routine_choice.register(application)
+    language.register(application)
     safety.register(application)
     ratings.register(application)
     outcomes.register(application)

@@ -57,7 +57,7 @@ async def on_coaches(_update: Update, context: BotContext) -> None:
         return
     await context.reply(views.coach_changed(scope.content, "coach_removed", str(target)))
     for client_id in clients:
-        await tell(app, client_id, views.told(app.content_for(client_id), "told_removed", coach=name))
+        await tell(app, client_id, views.told(await app.content_of_user(client_id), "told_removed", coach=name))
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -48,7 +48,7 @@ async def on_stop(update: Update, context: BotContext) -> None:
             messages=(views.stopped(scope.content, stopped.coach_name),),
         )
     )
-    coach_content = app.content_for(stopped.coach_id)
+    coach_content = await app.content_of_user(stopped.coach_id)
     await tell(app, stopped.coach_id, views.told(coach_content, "told_left", client=stopped.client_label))
 
 

@@ -59,7 +59,7 @@ async def _answer(update: Update, context: BotContext, invite_id: int, agree: bo
             return
         await context.reply(Reply(clear_buttons=tapped, messages=(views.declined(content),)))
         coach_id, label = declined
-        await tell(app, coach_id, views.told(app.content_for(coach_id), "told_declined", client=label))
+        await tell(app, coach_id, views.told(await app.content_of_user(coach_id), "told_declined", client=label))
         return
     async with app.db.unit_of_work() as uow:
         agreed = await invites.agree(uow, scope, invite_id, first_name(update), content.coach.default_snooze_minutes)
@@ -74,7 +74,7 @@ async def _answer(update: Update, context: BotContext, invite_id: int, agree: bo
         scope = await context.scope()
         await context.reply(onboarding_views.start(scope, agreed.setup, first_name(update) or ""))
     if not agreed.again:
-        coach_content = app.content_for(agreed.coach_id)
+        coach_content = await app.content_of_user(agreed.coach_id)
         await tell(app, agreed.coach_id, views.told(coach_content, "told_agreed", client=agreed.client_label))
 
 

@@ -44,7 +44,7 @@ async def on_prescribe(update: Update, context: BotContext) -> None:
         await context.reply(Reply(messages=(editor,)))
         return
     await context.reply(Reply(toast=scope.content.texts.render("coaching.rx_saved"), replace=editor))
-    client_content = app.content_for(view.client_id)
+    client_content = await app.content_of_user(view.client_id)
     label = views.coach_label(client_content, view.coach_name)
     await tell(app, view.client_id, rx_views.told_client(client_content, view, label))
 

@@ -50,7 +50,7 @@ async def guard_private_chats(update: Update, context: BotContext) -> None:
     message = update.message
     if message is not None and message.text and message.text.startswith("/") and chat.type != ChatType.CHANNEL:
         with contextlib.suppress(RecipientBlocked):
-            await app.sender.send(chat.id, views.private_only(app.content))
+            await app.sender.send(chat.id, views.private_only(app.content_without_query(update)))
     if update.callback_query is not None:
         await app.sender.answer(update.callback_query.id)
     raise ApplicationHandlerStop
@@ -138,7 +138,9 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         target = ReplyTarget(update.effective_chat.id, query.id if query is not None else None)
         fate = what_became_of_the_input(error)
-        await app.sender.deliver(target, views.failed(app.content, fate, tapped=query is not None))
+        await app.sender.deliver(
+            target, views.failed(app.content_without_query(update), fate, tapped=query is not None)
+        )
     except Exception as exc:  # the error handler must never raise
         log.warning("could not tell the user about an error: %s", type(exc).__name__)
 

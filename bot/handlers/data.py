@@ -47,7 +47,7 @@ async def on_delete(_update: Update, context: BotContext) -> None:
 async def answer_delete(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed answer to "Delete all your data?": yes deletes, no keeps; anything else asks again."""
     scope = await context.scope()
-    answer = yes_or_no(context.text)
+    answer = yes_or_no(await context.understood())
     if answer is None:
         await context.reply(views.delete_unreadable(scope.content))
         return True
@@ -79,7 +79,7 @@ async def _delete_answer(context: BotContext, action: str) -> None:
     log.info("a user deleted all their data" if anything else "delete requested with nothing stored")
     await context.reply(views.deleted(scope.content, anything))
     for stopped in ended:  # each coach loses access at once, and is told
-        coach_content = app.content_for(stopped.coach_id)
+        coach_content = await app.content_of_user(stopped.coach_id)
         await tell(app, stopped.coach_id, coaching_views.told(coach_content, "told_left", client=stopped.client_label))
 
 

@@ -62,7 +62,7 @@ async def _typed_answer(context: BotContext, question: OpenQuestion) -> bool:
         waiting = await service.awaiting(uow, scope.user_id, question)
     if waiting is None:
         return False
-    text = context.text
+    text = await context.understood()
     parsed = parse_stiffness_minutes(text) if waiting.kind == "stiffness" else parse_peg_item(text)
     if isinstance(parsed, Declined):
         async with context.app.db.unit_of_work() as uow:

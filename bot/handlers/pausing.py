@@ -45,7 +45,7 @@ async def on_pause(_update: Update, context: BotContext) -> None:
 
 async def answer_pause(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed pause length ("2 weeks", "3 days", "until I resume")."""
-    days = parse_days(context.text)
+    days = parse_days(await context.understood())
     if days is None or not 0 <= days <= service.MAX_PAUSE_DAYS:
         await context.reply(views.pause_invalid((await context.scope()).content))
         return True

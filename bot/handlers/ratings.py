@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 async def consume_text(context: BotContext) -> bool:
     """A typed rating becomes an ad hoc rating; False if the text holds no rating at all."""
-    parsed = parse_rating(context.text)
+    parsed = parse_rating(await context.understood())
     if parsed.kind == RatingKind.NOT_A_RATING:
         return False
     scope = await context.scope()

@@ -146,7 +146,7 @@ async def answer_skip_reason(context: BotContext, question: OpenQuestion) -> boo
     scope = await context.scope()
     reasons = list(scope.content.coach.skip_reasons)
     labels = {r: scope.texts.render(f"skip_reasons.{r}") for r in [*reasons, views.NO_REASON]}
-    picked = typed_skip_reason(context.text, labels)
+    picked = typed_skip_reason(context.text, labels) or typed_skip_reason(await context.understood(), labels)
     if picked is None and "other" in reasons:
         picked = "other"
     if picked is None or question.ref is None:

@@ -167,12 +167,12 @@ async def answer_rating(context: BotContext, question: OpenQuestion) -> bool:
     update = context.incoming
     assert update is not None and update.effective_user is not None and question.ref is not None
     user_id, session_id = update.effective_user.id, question.ref
-    parsed = parse_rating(context.text)
+    parsed = parse_rating(await context.understood())
     if parsed.kind == RatingKind.NOT_A_RATING:
         return False  # not a number: the other readers of text (plain words, small talk) may know it
     if parsed.kind != RatingKind.OK or parsed.value is None:
         out_of_range = parsed.kind == RatingKind.OUT_OF_RANGE
-        await context.reply(views.rating_hint(context.app.content, context.text, out_of_range=out_of_range))
+        await context.reply(views.rating_hint((await context.scope()).content, context.text, out_of_range=out_of_range))
         return True
     work: Work
     if question.kind == QuestionKind.AFTER:
@@ -200,9 +200,9 @@ async def answer_rating(context: BotContext, question: OpenQuestion) -> bool:
 
 async def answer_gentle(context: BotContext, question: OpenQuestion) -> bool:
     """A typed answer to the gentle offer: "gentle", "normal" or "skip"."""
-    choice = choose(context.text, GENTLE_WORDS)
+    choice = choose(await context.understood(), GENTLE_WORDS)
     if choice is None or question.ref is None:
-        await context.reply(views.typed_hint(context.app.content, "gentle"))
+        await context.reply(views.typed_hint((await context.scope()).content, "gentle"))
         return True
     work = partial(
         starting.answer_gentle,
@@ -216,9 +216,9 @@ async def answer_gentle(context: BotContext, question: OpenQuestion) -> bool:
 
 async def answer_side(context: BotContext, question: OpenQuestion) -> bool:
     """A typed answer to "Which side felt tighter?": left, right, about the same, or skip."""
-    choice = choose(context.text, SIDE_WORDS)
+    choice = choose(await context.understood(), SIDE_WORDS)
     if choice is None or question.ref is None or question.session_seq is None:
-        await context.reply(views.typed_hint(context.app.content, "side"))
+        await context.reply(views.typed_hint((await context.scope()).content, "side"))
         return True
     event: Event = Skip(question.session_seq) if choice == "skip" else TighterSide(choice)
     work = partial(walking.apply_event, user_id=_user_id(context), session_id=question.ref, event=event)

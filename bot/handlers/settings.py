@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.time_of_day import TimeParseError, parse_time_of_day
-from bot.domain.timezones import parse_timezone
+from bot.domain.timezones import TimezoneMatch, parse_timezone
 from bot.domain.typed_answers import parse_minutes
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services import settings as service
@@ -179,7 +179,7 @@ async def on_snooze_length(update: Update, context: BotContext) -> None:
 async def answer_time(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed reminder time (the morning one, or the second one when that was asked)."""
     scope = await context.scope()
-    parsed = parse_time_of_day(context.text)
+    parsed = parse_time_of_day(await context.understood())
     if isinstance(parsed, TimeParseError):
         out_of_range = parsed in (TimeParseError.HOUR_OUT_OF_RANGE, TimeParseError.MINUTE_OUT_OF_RANGE)
         await context.reply(views.time_unreadable(scope.content, context.text, out_of_range=out_of_range))
@@ -194,7 +194,9 @@ async def answer_time(context: BotContext, _question: OpenQuestion) -> bool:
 
 async def answer_timezone(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed timezone (a city, a zone name, a UTC offset)."""
-    match = parse_timezone(context.text)
+    scope = await context.scope()
+    zone = scope.content.understanding.zone_for(context.text)  # "München", "Múnich", "Мюнхен"
+    match = TimezoneMatch(zone, is_fixed_offset=False) if zone is not None else parse_timezone(context.text)
     if match is None:
         await context.reply(views.timezone_unknown((await context.scope()).content, context.text))
         return True
@@ -204,7 +206,7 @@ async def answer_timezone(context: BotContext, _question: OpenQuestion) -> bool:
 async def answer_snooze(context: BotContext, _question: OpenQuestion) -> bool:
     """A typed snooze length: one of the offered lengths, in minutes."""
     scope = await context.scope()
-    minutes = parse_minutes(context.text)
+    minutes = parse_minutes(await context.understood())
     allowed = list(scope.content.coach.snooze_minutes_options)
     result = None
     if minutes in allowed:

@@ -23,7 +23,7 @@ def throttled_reply(app: AppContext) -> Callable[[Update, bool], Awaitable[None]
         query = update.callback_query
         if chat is None or (query is None and (not note or chat.type != ChatType.PRIVATE)):
             return
-        reply = views.slow_down(app.content, note=note, tapped=query is not None)
+        reply = views.slow_down(app.content_without_query(update), note=note, tapped=query is not None)
         try:
             await app.sender.deliver(ReplyTarget(chat.id, query.id if query is not None else None), reply)
         except RecipientBlocked:

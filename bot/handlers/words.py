@@ -17,7 +17,7 @@ from bot.context import BotContext
 from bot.domain.plain_words import command_word, small_talk
 from bot.domain.routine_effects import Phase
 from bot.domain.routine_events import Done, Event, Resume, Skip, Stop
-from bot.handlers import common, data, onboarding, pausing, progress, reminders, routine, settings
+from bot.handlers import common, data, language, onboarding, pausing, progress, reminders, routine, settings
 from bot.routine.runtime import Work
 from bot.services import questions
 from bot.services import reminders as reminder_service
@@ -36,6 +36,7 @@ _COMMANDS = {
     "export": data.on_export,
     "delete": data.on_delete,
     "stretch": routine.on_stretch,
+    "language": language.on_language,
 }
 _WALKING = frozenset(
     {Phase.READY, Phase.HOLDING, Phase.RESTING, Phase.SWITCH_SIDES, Phase.PAUSED, Phase.ASK_AFTER_RATING}
@@ -88,7 +89,7 @@ async def _before_words(context: BotContext, word: str, user_id: int, at: Positi
 async def _in_routine(context: BotContext, word: str, user_id: int, at: Position) -> bool:
     if at.phase == Phase.NEW:
         return await _before_words(context, word, user_id, at)
-    if word in ("help", "progress", "history", "settings", "export", "delete"):
+    if word in ("help", "progress", "history", "settings", "export", "delete", "language"):
         return False  # the command itself, below
     work = _routine_work(word, user_id, at)
     if work is None:
@@ -121,7 +122,7 @@ async def _on_reminder(update: Update, context: BotContext, word: str) -> bool:
 
 async def consume_command(context: BotContext) -> bool:
     """A plain word that means a command or a button, done in the moment's sense; False if the text is none."""
-    word = command_word(context.text)
+    word = command_word(await context.understood())
     update = context.incoming
     if word is None or update is None or update.effective_user is None:
         return False
@@ -156,7 +157,7 @@ async def consume_command(context: BotContext) -> bool:
 
 async def consume_small_talk(context: BotContext) -> bool:
     """ "thanks", a greeting, "ok" or an emoji: a short friendly answer that fits the moment."""
-    kind = small_talk(context.text)
+    kind = small_talk(await context.understood())
     if kind is None:
         return False
     scope = await context.scope()

@@ -55,6 +55,7 @@ def run_preview(
     fresh: bool = False,
     fire_reminder: bool = False,
     as_coach: bool = False,
+    language: str = "en",
     content_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
@@ -76,6 +77,7 @@ def run_preview(
         fire_reminder=fire_reminder,
         user_name=user_name(),
         as_coach=as_coach,
+        language=language,
     )
     if script is not None:
         try:

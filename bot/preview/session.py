@@ -51,6 +51,7 @@ class PreviewOptions:
     user_id: int = 1001
     user_name: str = "You"
     as_coach: bool = False  # the preview user is a coach (ADMIN_USER_IDS), with demo clients planted
+    language: str = "en"  # the simulated Telegram app's language_code (a new user is spoken to in it)
     settle_timeout: float = 10.0
 
 
@@ -148,7 +149,9 @@ class PreviewSession:
 
             application = build_application(settings, clock=self.clock, content=self.options.content)
             self._application = await self._stack.enter_async_context(running(application))
-            self._user = ChatUser(self.standin, self.options.user_id, self.options.user_name)
+            self._user = ChatUser(
+                self.standin, self.options.user_id, self.options.user_name, language_code=self.options.language
+            )
             if self.options.as_coach:
                 from bot.preview.coach_demo import plant_demo_clients
 

@@ -77,7 +77,7 @@ class CoachDigest:
             for item in due:
                 if item.stale:
                     continue
-                message = views.digest(ctx.content_for(item.coach_id), list(item.lines))
+                message = views.digest(await ctx.content_of_user(item.coach_id), list(item.lines))
                 try:
                     await ctx.sender.deliver(ReplyTarget(item.coach_id), Reply.of(message))
                     sent += 1

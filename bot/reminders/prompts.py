@@ -101,7 +101,7 @@ class OutcomePrompter:
             for prompt in due:
                 if prompt.stale:
                     continue
-                content = self.ctx.content_for(prompt.user_id)
+                content = self.ctx.content_for(prompt.language)
                 if kind == STIFFNESS:
                     if await outcomes.ask_stiffness(uow, prompt.user_id, prompt.local_date, now):
                         messages.append((prompt.chat_id, views.stiffness_question(content, prompt.local_date)))

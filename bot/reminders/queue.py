@@ -52,6 +52,7 @@ class ClaimedReminder:
     late: bool  # goes out late for a reason other than waiting its turn in a fan-out: it says so
     timezone: str | None
     attempt: int = 1  # 1 for the first try; retries back off (see `record_outcomes`)
+    language: str = "en"  # the user's language: the reminder is written in it
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -185,6 +186,7 @@ async def claim_ready(
             User.status,
             ReminderDelivery.attempts,
             User.timezone,
+            User.language,
         )
         .join(User, User.id == ReminderDelivery.user_id)
         .where(
@@ -215,6 +217,7 @@ async def claim_ready(
             status,
             tries,
             zone,
+            language,
         ) = row
         meant_for = due_at if snoozes == 0 else send_after
         if status != "active":
@@ -235,6 +238,7 @@ async def claim_ready(
                     meant_for < late_before,
                     zone,
                     tries + 1,
+                    language,
                 )
             )
     if claimed:

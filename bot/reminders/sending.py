@@ -27,13 +27,14 @@ class ReminderSender:
         self._content = content
         self._sender = sender
         self._default_timezone = default_timezone
-        self._keyboards: dict[int, list[str]] = {}  # snooze minutes -> the keyboard's JSON split at the stand-in id
+        # (snooze minutes, language) -> the keyboard's JSON split at the stand-in id
+        self._keyboards: dict[tuple[int, str], list[str]] = {}
 
-    def _keyboard(self, delivery_id: int, snooze_minutes: int) -> str:
-        parts = self._keyboards.get(snooze_minutes)
+    def _keyboard(self, delivery_id: int, snooze_minutes: int, language: str) -> str:
+        parts = self._keyboards.get((snooze_minutes, language))
         if parts is None:
-            rows = reminder_buttons(self._content.texts, MAX_INT, snooze_minutes)
-            parts = self._keyboards[snooze_minutes] = prepared_keyboard(rows).split(_STAND_IN_ID)
+            rows = reminder_buttons(self._content.for_language(language).texts, MAX_INT, snooze_minutes)
+            parts = self._keyboards[snooze_minutes, language] = prepared_keyboard(rows).split(_STAND_IN_ID)
         return str(delivery_id).join(parts)
 
     def text(self, claimed: ClaimedReminder) -> str:
@@ -41,11 +42,12 @@ class ReminderSender:
         zone = user_zone(claimed.timezone, self._default_timezone)
         if claimed.late:  # late for any reason: the bot, Telegram or the database was away
             late_since = claimed.due_at.astimezone(zone).time()
-        minutes = self._content.routine(self._content.coach.default_routine).minutes
+        content = self._content.for_language(claimed.language)
+        minutes = content.routine(content.coach.default_routine).minutes
         # The greeting fits the time it is due (the send itself follows within seconds, or says it is late).
         local = claimed.due_at.astimezone(zone).time()
         return reminder_text(
-            self._content.texts,
+            content.texts,
             morning=claimed.slot == MORNING,
             minutes=minutes,
             late_since=late_since,
@@ -53,5 +55,5 @@ class ReminderSender:
         )
 
     async def __call__(self, claimed: ClaimedReminder, paced: Paced) -> int:
-        keyboard = self._keyboard(claimed.delivery_id, claimed.snooze_minutes)
+        keyboard = self._keyboard(claimed.delivery_id, claimed.snooze_minutes, claimed.language)
         return await self._sender.send_prepared(claimed.chat_id, self.text(claimed), keyboard, paced)

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 async def ask_to_continue(app: AppContext, pending: PendingTimer) -> None:
     async with app.db.unit_of_work(read_only=True) as uow:
         session = await uow.sessions.get(pending.session_id)
-    routine = app.content.routine(session.routine_id if session is not None else "")
-    await app.sender.send(pending.chat_id, views.interrupted(app.content, routine, pending.session_id))
+    content = app.content_for(pending.language)
+    routine = content.routine(session.routine_id if session is not None else "")
+    await app.sender.send(pending.chat_id, views.interrupted(content, routine, pending.session_id))
 
 
 async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer: ChatPacer | None) -> None:
@@ -132,9 +133,18 @@ def _plan(content: Content, outcome: Outcome) -> views.RenderPlan:
             return views.RenderPlan()
 
 
-async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome, pacer: ChatPacer | None = None) -> None:
-    """Act on the outcome after its commit: cancel timers, show its messages, arm its timer."""
-    content = app.content
+async def present(
+    app: AppContext,
+    timers: RoutineTimers,
+    outcome: Outcome,
+    pacer: ChatPacer | None = None,
+    content: Content | None = None,
+) -> None:
+    """Act on the outcome after its commit: cancel timers, show its messages, arm its timer; in `content`'s language
+    (the user's), with the routine's texts in it."""
+    content = content if content is not None else app.content
+    if outcome.routine is not None:
+        outcome.routine = content.routine(outcome.routine.id)
     if outcome.session_id is not None and (
         outcome.cancel_timers or any(isinstance(effect, CancelTimers) for effect in outcome.effects)
     ):

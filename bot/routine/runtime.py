@@ -98,10 +98,12 @@ class RoutineRuntime:
         async with self.locked(user_id):
             async with app.db.unit_of_work() as uow:
                 outcome = await work(uow, self.env())
+                # The user's row is loaded by the work already (no query): the outcome is shown in their language.
+                content = app.content_for(await uow.users.language_of(user_id))
             _observe(self.observer, outcome)
             if query_id is not None:
-                await app.sender.answer(query_id, views.tap_answer(app.content, outcome.kind))
-            await presenter.present(app, self.timers, outcome, self.pacer)
+                await app.sender.answer(query_id, views.tap_answer(content, outcome.kind))
+            await presenter.present(app, self.timers, outcome, self.pacer, content)
         return outcome
 
     async def begin(
@@ -192,7 +194,8 @@ class RoutineRuntime:
                 async with app.db.unit_of_work(read_only=True) as uow:
                     outcome = await walking.refreshed_view(uow, self.env(), pending.session_id)
                 if outcome is not None:
-                    await presenter.present(app, self.timers, outcome, self.pacer)
+                    content = app.content_for(pending.language)
+                    await presenter.present(app, self.timers, outcome, self.pacer, content)
         except Exception as exc:  # one unreachable user must not stop the others' timers
             log.warning("could not refresh an interrupted routine: %s", type(exc).__name__)
 

@@ -217,6 +217,7 @@ async def export_tables(uow: UnitOfWork, scope: UserScope) -> dict[str, list[dic
         "morning_stiffness_question": "on" if user.ask_stiffness else "off",
         "weekly_checkin": "on" if user.weekly_checkin else "off",
         "routine": user.routine_id,
+        "language": user.language,
     }
     tables["settings.csv"] = [{"setting": name, "value": value} for name, value in settings.items()]
     await _coaching_tables(uow, scope, tables)

@@ -32,6 +32,7 @@ async def start(uow: UnitOfWork, scope: UserScope, *, default_snooze: int = 15) 
     user, created = await uow.users.get_or_create(scope.user_id, scope.chat_id, scope.now)
     if created:
         user.snooze_minutes = default_snooze
+        user.language = scope.language  # Telegram's language_code, when the bot speaks it (else English)
     reactivated = user.status != "active"
     user.status = "active"
     user.awaiting_input = None

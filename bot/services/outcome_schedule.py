@@ -104,6 +104,7 @@ class DuePrompt:
     kind: str
     local_date: date
     stale: bool
+    language: str = "en"  # the user's language (asked in it)
 
 
 async def claim_due(
@@ -127,5 +128,7 @@ async def claim_due(
             await schedule_prompts(uow, user, now, default_timezone)
             continue
         row.next_due_at = _next(user, kind, morning, zone, max(due, now - LOOK_BACK), day)
-        claimed.append(DuePrompt(user.id, user.chat_id, kind, day, stale=now - (due + delay) > STALE_AFTER))
+        claimed.append(
+            DuePrompt(user.id, user.chat_id, kind, day, stale=now - (due + delay) > STALE_AFTER, language=user.language)
+        )
     return claimed

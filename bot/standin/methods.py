@@ -144,6 +144,24 @@ def delete_my_commands(state: StandInState, params: Params) -> bool:
     return True
 
 
+def _description_setter(kind: str, limit: int) -> Handler:
+    def setter(state: StandInState, params: Params) -> bool:
+        text = params.str_or_none(kind) or ""
+        if len(text) > limit:
+            raise bad_request(f"Bad Request: {kind.upper()}_INVALID")
+        state.descriptions[kind, params.str_or_none("language_code") or ""] = text
+        return True
+
+    return setter
+
+
+def _description_getter(kind: str) -> Handler:
+    def getter(state: StandInState, params: Params) -> dict[str, Any]:
+        return {kind: state.descriptions.get((kind, params.str_or_none("language_code") or ""), "")}
+
+    return getter
+
+
 def send_chat_action(state: StandInState, params: Params) -> bool:
     chat = messages.writable_chat(state, params)
     action = params.str_or_none("action")
@@ -200,6 +218,10 @@ _TABLE: dict[str, Handler] = {
     "setMyCommands": set_my_commands,
     "getMyCommands": get_my_commands,
     "deleteMyCommands": delete_my_commands,
+    "setMyDescription": _description_setter("description", 512),
+    "getMyDescription": _description_getter("description"),
+    "setMyShortDescription": _description_setter("short_description", 120),
+    "getMyShortDescription": _description_getter("short_description"),
     "sendChatAction": send_chat_action,
     "setChatMenuButton": set_chat_menu_button,
     "getChatMenuButton": get_chat_menu_button,

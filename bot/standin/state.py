@@ -108,6 +108,8 @@ class StandInState:
     files: dict[str, StoredFile] = field(default_factory=dict)
     callback_queries: dict[str, CallbackQueryState] = field(default_factory=dict)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # (description or short_description, language code or "") -> text: setMyDescription / setMyShortDescription
+    descriptions: dict[tuple[str, str], str] = field(default_factory=dict)
     default_menu_button: dict[str, Any] = field(default_factory=lambda: {"type": "commands"})
     signal: Signal = field(default_factory=Signal)
     closing: bool = False
@@ -157,6 +159,7 @@ class StandInState:
         self.files.clear()
         self.callback_queries.clear()
         self.commands.clear()
+        self.descriptions.clear()
         self.webhook = None
         self.allowed_updates = None
         self.changed()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.content.loader import Content
 from bot.services.admin import CoachStats
 from bot.ui.message import OutgoingMessage
+from bot.views.numbers import format_percent, format_points
 
 
 def stats(content: Content, figures: CoachStats) -> OutgoingMessage:
@@ -16,7 +17,7 @@ def stats(content: Content, figures: CoachStats) -> OutgoingMessage:
         active_users=figures.active_users,
         finished=figures.finished,
         started=figures.started,
-        completion=f"{rate:.0%}" if rate is not None else none,
-        change=f"{change:+.1f}" if change is not None else none,
+        completion=format_percent(rate * 100, content.formats) if rate is not None else none,
+        change=("+" if change > 0 else "") + format_points(change, content.formats) if change is not None else none,
     )
     return OutgoingMessage(text)

@@ -83,8 +83,12 @@ def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> Outg
     for link in result.links:
         coach = coach_label(content, link.coach_name)
         history = texts.render("coaching.history_on" if link.share_history else "coaching.history_off")
-        lines.append(texts.render("coaching.client_link", coach=coach, since=day_month(link.since), history=history))
-        since = day_month(link.since)
+        lines.append(
+            texts.render(
+                "coaching.client_link", coach=coach, since=day_month(link.since, content.formats), history=history
+            )
+        )
+        since = day_month(link.since, content.formats)
         key = "coaching.history_hide_button" if link.share_history else "coaching.history_share_button"
         share = ShareHistory(link.link_id, not link.share_history)
         rows.append((Button(button_label(texts.render(key, since=since)), share),))
@@ -99,7 +103,7 @@ def client_overview(content: Content, result: ClientLinks, zone: tzinfo) -> Outg
         lines.append(texts.render("coaching.access_none"))
     for event in result.access:
         local = event.at.astimezone(zone)
-        when = f"{day_month(local.date())} {clock(local.time())}"
+        when = f"{day_month(local.date(), content.formats)} {clock(local.time(), content.formats)}"
         lines.append(
             texts.render(
                 "coaching.access_line",
@@ -133,7 +137,9 @@ def stopped(content: Content, coach_name: str | None) -> OutgoingMessage:
 def history_changed(content: Content, link: LinkLine) -> OutgoingMessage:
     key = "coaching.history_now_on" if link.share_history else "coaching.history_now_off"
     return OutgoingMessage(
-        content.texts.render(key, coach=coach_label(content, link.coach_name), since=day_month(link.since))
+        content.texts.render(
+            key, coach=coach_label(content, link.coach_name), since=day_month(link.since, content.formats)
+        )
     )
 
 
@@ -141,13 +147,13 @@ def not_coach(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("coaching.not_coach"))
 
 
-def _expires(moment: datetime, zone: tzinfo) -> str:
-    return day_month(moment.astimezone(zone).date())
+def _expires(content: Content, moment: datetime, zone: tzinfo) -> str:
+    return day_month(moment.astimezone(zone).date(), content.formats)
 
 
 def invite_made(content: Content, invite: NewInvite, link: str, zone: tzinfo) -> OutgoingMessage:
     texts = content.texts
-    expires = _expires(invite.expires_at, zone)
+    expires = _expires(content, invite.expires_at, zone)
     if invite.label:
         return OutgoingMessage(texts.render("coaching.invite_made_for", name=invite.label, expires=expires, link=link))
     return OutgoingMessage(texts.render("coaching.invite_made", expires=expires, link=link))
@@ -169,7 +175,10 @@ def open_invites(content: Content, lines: list[InviteLine], zone: tzinfo) -> Out
         opened_note = texts.render("coaching.invite_opened") if line.opened else ""
         text.append(
             texts.render(
-                "coaching.invite_line", label=label, expires=_expires(line.expires_at, zone), opened=opened_note
+                "coaching.invite_line",
+                label=label,
+                expires=_expires(content, line.expires_at, zone),
+                opened=opened_note,
             )
         )
         revoke = button_label(texts.render("coaching.revoke_button", label=label))

@@ -51,7 +51,7 @@ def _stiffness(content: Content, change: Change) -> str:
 
 def _last(content: Content, line: RosterLine) -> str:
     last = line.facts.last_session
-    return day_month(last) if last is not None else content.texts.render("coaching.never")
+    return day_month(last, content.formats) if last is not None else content.texts.render("coaching.never")
 
 
 def roster_line(content: Content, line: RosterLine) -> str:
@@ -136,7 +136,9 @@ def summary(content: Content, view: ClientView, since_label: str) -> OutgoingMes
 def chart_data(content: Content, view: ClientView) -> ChartData:
     """The client's /progress chart, titled with their name (it speaks to the coach, not to "you")."""
     data = progress_views.chart_data(content, view.progress)
-    title = content.texts.render("coaching.chart_title", name=view.name, start=progress_views.start_of(view.progress))
+    title = content.texts.render(
+        "coaching.chart_title", name=view.name, start=progress_views.start_of(content, view.progress)
+    )
     return replace(data, labels=replace(data.labels, title=title))
 
 
@@ -150,7 +152,10 @@ def report_files(
 ) -> tuple[OutgoingMessage, ...]:
     stem = f"report-{facts.start.isoformat()}-{facts.end.isoformat()}"
     caption = content.texts.render(
-        "coaching.report_caption", name=name, start=day_month(facts.start), end=day_month(facts.end)
+        "coaching.report_caption",
+        name=name,
+        start=day_month(facts.start, content.formats),
+        end=day_month(facts.end, content.formats),
     )
     return (
         OutgoingMessage(caption, attachment=Attachment("document", f"{stem}.pdf", pdf)),

@@ -10,7 +10,7 @@ from bot.domain import outcomes
 from bot.services.outcomes import StiffnessSaved, WeeklySummary
 from bot.ui.callbacks_outcomes import SKIP, OutcomeSwitch, PegPick, StiffnessPick
 from bot.ui.message import Button, OutgoingMessage, Reply, chunk
-from bot.views.numbers import format_points
+from bot.views.numbers import format_percent, format_points
 from bot.views.ratings import day_name
 
 CHECKIN_ITEM_KEYS = ("outcomes.peg_pain", "outcomes.peg_enjoyment", "outcomes.peg_activity")
@@ -33,9 +33,7 @@ def duration(content: Content, minutes: float) -> str:
     texts = content.texts
     if minutes >= outcomes.STIFFNESS_CAP_MINUTES:
         return texts.render("outcomes.two_hours_plus")
-    if minutes == 1:
-        return texts.render("outcomes.minute_one")
-    return texts.render("outcomes.minutes", minutes=format_points(minutes))
+    return texts.render("outcomes.minutes", minutes=format_points(minutes, content.formats))
 
 
 def _minutes_button(content: Content, minutes: int) -> str:
@@ -45,7 +43,7 @@ def _minutes_button(content: Content, minutes: int) -> str:
     if minutes >= outcomes.STIFFNESS_CAP_MINUTES:
         return texts.render("outcomes.button_two_hours_plus")
     if minutes >= 60 and minutes % 30 == 0:
-        return texts.render("outcomes.button_hours", hours=format_points(minutes / 60))
+        return texts.render("outcomes.button_hours", hours=format_points(minutes / 60, content.formats))
     return texts.render("outcomes.button_minutes", minutes=str(minutes))
 
 
@@ -130,7 +128,7 @@ def encouragement_key(summary: WeeklySummary) -> str:
 def weekly_summary(content: Content, summary: WeeklySummary) -> OutgoingMessage:
     texts = content.texts
     adherence = summary.adherence
-    percent = f"{adherence.percent:.0f}%" if adherence.percent is not None else "–"
+    percent = format_percent(adherence.percent, content.formats) if adherence.percent is not None else "–"
     lines = [
         texts.render("outcomes.summary_title"),
         texts.render(
@@ -155,18 +153,28 @@ def weekly_summary(content: Content, summary: WeeklySummary) -> OutgoingMessage:
     if change is None:
         lines.append(texts.render("outcomes.summary_change_none"))
     elif change <= -0.25:
-        lines.append(texts.render("outcomes.summary_change_looser", amount=format_points(-change), sessions=sessions))
+        lines.append(
+            texts.render(
+                "outcomes.summary_change_looser", amount=format_points(-change, content.formats), sessions=sessions
+            )
+        )
     elif change >= 0.25:
-        lines.append(texts.render("outcomes.summary_change_stiffer", amount=format_points(change), sessions=sessions))
+        lines.append(
+            texts.render(
+                "outcomes.summary_change_stiffer", amount=format_points(change, content.formats), sessions=sessions
+            )
+        )
     else:
         lines.append(texts.render("outcomes.summary_change_same", sessions=sessions))
     if summary.peg is not None:
         if summary.peg_first is None:
-            lines.append(texts.render("outcomes.summary_peg_first", score=format_points(summary.peg)))
+            lines.append(texts.render("outcomes.summary_peg_first", score=format_points(summary.peg, content.formats)))
         else:
             lines.append(
                 texts.render(
-                    "outcomes.summary_peg", score=format_points(summary.peg), first=format_points(summary.peg_first)
+                    "outcomes.summary_peg",
+                    score=format_points(summary.peg, content.formats),
+                    first=format_points(summary.peg_first, content.formats),
                 )
             )
     lines += ["", texts.render(encouragement_key(summary)), texts.render("outcomes.summary_footer")]
@@ -199,14 +207,11 @@ MEASURES = {"before": "outcomes.measure_before", "minutes": "outcomes.measure_mi
 
 
 def _points(content: Content, value: float) -> str:
-    texts = content.texts
-    if format_points(value) == "1":
-        return texts.render("outcomes.point_one")
-    return texts.render("outcomes.points", points=format_points(value))
+    return content.texts.render("outcomes.points", points=format_points(value, content.formats))
 
 
 def measure_value(content: Content, measure: str, value: float) -> str:
-    return duration(content, value) if measure == "minutes" else format_points(value)
+    return duration(content, value) if measure == "minutes" else format_points(value, content.formats)
 
 
 def _amount(content: Content, measure: str, change: outcomes.Change) -> str:
@@ -214,12 +219,13 @@ def _amount(content: Content, measure: str, change: outcomes.Change) -> str:
     amount = duration(content, points) if measure == "minutes" else _points(content, points)
     if change.percent is None:
         return amount
-    return content.texts.render("outcomes.amount", amount=amount, percent=f"{abs(change.percent):.0f}%")
+    return content.texts.render(
+        "outcomes.amount", amount=amount, percent=format_percent(abs(change.percent), content.formats)
+    )
 
 
 def _days(content: Content, days: int) -> str:
-    texts = content.texts
-    return texts.render("outcomes.day_one") if days == 1 else texts.render("outcomes.day_count", days=str(days))
+    return content.texts.render("outcomes.day_count", days=str(days))
 
 
 def change_line(content: Content, measure: str, change: outcomes.Change, today: date) -> str | None:

@@ -33,9 +33,9 @@ def reason_label(content: Content, reason: str | None) -> str:
     return reason.replace("_", " ")
 
 
-def start_of(report: ProgressReport) -> str:
+def start_of(content: Content, report: ProgressReport) -> str:
     """The first day of the report's window, as read ("2 Mar")."""
-    return day_month(report.days[0])
+    return day_month(report.days[0], content.formats)
 
 
 def baseline_band(change: outcomes.Change) -> tuple[float, float, float] | None:
@@ -51,7 +51,7 @@ def baseline_band(change: outcomes.Change) -> tuple[float, float, float] | None:
 def chart_data(content: Content, report: ProgressReport) -> ChartData:
     texts = content.texts
     labels = ChartLabels(
-        title=texts.render("progress.chart_title", start=start_of(report)),
+        title=texts.render("progress.chart_title", start=start_of(content, report)),
         subtitle=texts.render("progress.chart_subtitle"),
         axis=texts.render("progress.chart_axis"),
         before=texts.render("progress.chart_before"),
@@ -68,9 +68,9 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
     )
     # A label every week (two weeks for a long window) from the first day on, and today's.
     step = 7 if len(report.days) <= 35 else 14
-    ticks = {day: day_month(day) for day in report.days[::step]}
+    ticks = {day: day_month(day, content.formats) for day in report.days[::step]}
     if all(abs((report.today - day).days) >= step / 2 for day in ticks):
-        ticks[report.today] = day_month(report.today)
+        ticks[report.today] = day_month(report.today, content.formats)
     return ChartData(
         days=report.days,
         before=report.before,
@@ -94,11 +94,9 @@ def chart_data(content: Content, report: ProgressReport) -> ChartData:
 
 def summary(content: Content, report: ProgressReport) -> str:
     texts = content.texts
-    lines = [texts.render("progress.title", start=start_of(report))]
+    lines = [texts.render("progress.title", start=start_of(content, report))]
     if report.streak == 0:
         lines.append(texts.render("progress.streak_none"))
-    elif report.streak == 1:
-        lines.append(texts.render("progress.streak_one"))
     else:
         lines.append(texts.render("progress.streak", days=report.streak))
     lines.append(texts.render("progress.week", done=report.done_this_week))
@@ -106,9 +104,13 @@ def summary(content: Content, report: ProgressReport) -> str:
     if change is None:
         lines.append(texts.render("progress.change_none"))
     elif change <= -SAME:
-        lines.append(texts.render("progress.change_looser", amount=format_points(-change), sessions=sessions))
+        lines.append(
+            texts.render("progress.change_looser", amount=format_points(-change, content.formats), sessions=sessions)
+        )
     elif change >= SAME:
-        lines.append(texts.render("progress.change_stiffer", amount=format_points(change), sessions=sessions))
+        lines.append(
+            texts.render("progress.change_stiffer", amount=format_points(change, content.formats), sessions=sessions)
+        )
     else:
         lines.append(texts.render("progress.change_same", sessions=sessions))
     trend = report.trend
@@ -117,7 +119,10 @@ def summary(content: Content, report: ProgressReport) -> str:
         and trend.this_week_avg_before is not None
         and trend.previous_week_avg_before is not None
     ):
-        this_week, last_week = format_points(trend.this_week_avg_before), format_points(trend.previous_week_avg_before)
+        this_week, last_week = (
+            format_points(trend.this_week_avg_before, content.formats),
+            format_points(trend.previous_week_avg_before, content.formats),
+        )
         if trend.delta <= -SAME:
             lines.append(texts.render("progress.trend_down", this_week=this_week, last_week=last_week))
         elif trend.delta >= SAME:
@@ -139,11 +144,10 @@ def summary(content: Content, report: ProgressReport) -> str:
         lines.append(texts.render("progress.sources", before=before, after=after, typed=typed))
     paused = report.skip_reasons.get(PAUSED, 0)
     if paused:
-        one = paused == 1
-        lines.append(texts.render("progress.paused_one") if one else texts.render("progress.paused", days=paused))
+        lines.append(texts.render("progress.paused", days=paused))
     pain = len(report.pain_days)
     if pain:
-        lines.append(texts.render("progress.pain_one") if pain == 1 else texts.render("progress.pain", days=pain))
+        lines.append(texts.render("progress.pain", days=pain))
     return "\n".join(lines)
 
 
@@ -170,11 +174,15 @@ def _entry(content: Content, entry: HistoryEntry) -> str:
     texts = content.texts
     if isinstance(entry, SessionEntry):
         missing = texts.render("history.no_value")
-        before = format_rating(entry.before) if entry.before is not None else missing
-        after = format_rating(entry.after) if entry.after is not None else missing
+        before = format_rating(entry.before, content.formats) if entry.before is not None else missing
+        after = format_rating(entry.after, content.formats) if entry.after is not None else missing
         return texts.render("history.session_gentle" if entry.gentle else "history.session", before=before, after=after)
     if isinstance(entry, AdhocEntry):
-        return texts.render("history.adhoc", value=format_rating(entry.value), time=clock(entry.local_time))
+        return texts.render(
+            "history.adhoc",
+            value=format_rating(entry.value, content.formats),
+            time=clock(entry.local_time, content.formats),
+        )
     if isinstance(entry, SkipEntry) and entry.reason == PAUSED:
         return texts.render("history.paused")
     if isinstance(entry, PainEntry):
@@ -189,6 +197,6 @@ def history(content: Content, days: list[HistoryDay]) -> OutgoingMessage:
     lines = [texts.render("history.title", days=HISTORY_DAYS), ""]
     for day in days:
         entries = " · ".join(_entry(content, entry) for entry in day.entries)
-        lines.append(texts.render("history.day", date=short_date(day.day), entries=entries))
+        lines.append(texts.render("history.day", date=short_date(day.day, content.formats), entries=entries))
     lines += ["", texts.render("history.footer")]
     return OutgoingMessage("\n".join(lines))

@@ -15,7 +15,7 @@ from bot.views.rating_keyboard import rating_rows
 
 
 def day_name(content: Content, day: date, today: date | None) -> str:
-    return content.texts.render("ratings.today") if day == today else short_date(day)
+    return content.texts.render("ratings.today") if day == today else short_date(day, content.formats)
 
 
 def _correction_buttons(content: Content, rating_id: int) -> tuple[tuple[Button, ...], ...]:
@@ -29,7 +29,9 @@ def _correction_buttons(content: Content, rating_id: int) -> tuple[tuple[Button,
 
 
 def saved(content: Content, rating_id: int, value: float, day: date, today: date | None) -> OutgoingMessage:
-    text = content.texts.render("ratings.saved", value=format_rating(value), day=day_name(content, day, today))
+    text = content.texts.render(
+        "ratings.saved", value=format_rating(value, content.formats), day=day_name(content, day, today)
+    )
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
@@ -38,19 +40,26 @@ def saved_again(
 ) -> OutgoingMessage:
     """A number typed minutes after another one: saved too; the reply names the earlier one (Undo fixes a slip)."""
     text = content.texts.render(
-        "ratings.saved_again", value=format_rating(value), old=format_rating(earlier), day=day_name(content, day, today)
+        "ratings.saved_again",
+        value=format_rating(value, content.formats),
+        old=format_rating(earlier, content.formats),
+        day=day_name(content, day, today),
     )
     return OutgoingMessage(text, _correction_buttons(content, rating_id))
 
 
 def changed(content: Content, rating_id: int, value: float, day: date, today: date | None) -> Reply:
     """The confirmation of a changed rating, in place of the scale that changed it."""
-    text = content.texts.render("ratings.changed", value=format_rating(value), day=day_name(content, day, today))
+    text = content.texts.render(
+        "ratings.changed", value=format_rating(value, content.formats), day=day_name(content, day, today)
+    )
     return Reply(replace=OutgoingMessage(text, _correction_buttons(content, rating_id)))
 
 
 def undone(content: Content, value: float, day: date, today: date | None) -> Reply:
-    text = content.texts.render("ratings.undone", value=format_rating(value), day=day_name(content, day, today))
+    text = content.texts.render(
+        "ratings.undone", value=format_rating(value, content.formats), day=day_name(content, day, today)
+    )
     return Reply(replace=OutgoingMessage(text))
 
 
@@ -71,5 +80,5 @@ def out_of_range(content: Content, typed: float) -> OutgoingMessage:
 
 
 def ambiguous(content: Content, candidates: Sequence[float]) -> OutgoingMessage:
-    numbers = ", ".join(format_rating(c) for c in candidates[:4])
+    numbers = ", ".join(format_rating(c, content.formats) for c in candidates[:4])
     return OutgoingMessage(content.texts.render("ratings.ambiguous", numbers=numbers))

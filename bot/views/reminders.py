@@ -31,7 +31,7 @@ def reminder_text(
     key = "reminder.morning" if morning else "reminder.second"
     text = texts.render(key, minutes=minutes, greeting=greeting).strip()
     if late_since is not None:
-        text += "\n\n" + texts.render("reminder.late_note", time=clock(late_since))
+        text += "\n\n" + texts.render("reminder.late_note", time=clock(late_since, texts.formats))
     return text
 
 
@@ -61,12 +61,14 @@ def starting(content: Content) -> Reply:
 
 def rated_typed(content: Content, value: float) -> Reply:
     """A rating typed in answer to the reminder: its buttons come off, and the routine begins with it."""
-    text = content.texts.render("reminder.rated_typed", value=format_rating(value))
+    text = content.texts.render("reminder.rated_typed", value=format_rating(value, content.formats))
     return Reply(messages=(OutgoingMessage(text),), clear_buttons=True)
 
 
 def snoozed(scope: UserScope, until: datetime) -> Reply:
-    text = scope.texts.render("reminder.snoozed", time=clock(until.astimezone(scope.zone).time()))
+    text = scope.texts.render(
+        "reminder.snoozed", time=clock(until.astimezone(scope.zone).time(), scope.content.formats)
+    )
     return Reply(toast=text, replace=OutgoingMessage(text))
 
 

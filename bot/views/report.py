@@ -12,8 +12,8 @@ from bot.domain.coaching import prescribed
 from bot.services.report import PERIODS, ReportFacts
 from bot.ui.callbacks_report import ReportPeriod
 from bot.ui.message import Attachment, Button, OutgoingMessage, Reply
-from bot.views.calendar import day_month
-from bot.views.numbers import format_points
+from bot.views.calendar import day_month, full_date
+from bot.views.numbers import format_percent, format_points
 from bot.views.progress import reason_label
 
 MIN_ADHERENCE_DAYS = 7  # fewer planned days: too early to call it adherent or not
@@ -38,17 +38,21 @@ def no_data(content: Content) -> OutgoingMessage:
     return OutgoingMessage(content.texts.render("report.no_data"))
 
 
-def _signed(value: float, unit: str = "") -> str:
+def _signed(content: Content, value: float, unit: str = "") -> str:
+    """`+2`, `−15 min`, `±0`, `−30%` in the user's locale (`unit`: "minutes", "percent" or none)."""
     sign = "−" if value < 0 else "+" if value > 0 else "±"
-    return f"{sign}{format_points(abs(value))}{unit}"
+    if unit == "percent":
+        return sign + format_percent(abs(value), content.formats)
+    amount = format_points(abs(value), content.formats)
+    return sign + (content.texts.render("report.minutes_short", minutes=amount) if unit == "minutes" else amount)
 
 
 def _value(content: Content, measure: str, value: float | None) -> str:
     if value is None:
         return "–"
     if measure == "minutes":
-        return content.texts.render("report.minutes_short", minutes=format_points(value))
-    return format_points(value)
+        return content.texts.render("report.minutes_short", minutes=format_points(value, content.formats))
+    return format_points(value, content.formats)
 
 
 def _row(content: Content, measure: str, change: outcomes.Change) -> MeasureRow:
@@ -56,9 +60,9 @@ def _row(content: Content, measure: str, change: outcomes.Change) -> MeasureRow:
     change_cell = "–"
     if change.points is not None and change.verdict not in (outcomes.Verdict.TOO_EARLY, outcomes.Verdict.SPARSE):
         points = round(change.points) if measure == "minutes" else change.points
-        change_cell = _signed(points, " min" if measure == "minutes" else "")
+        change_cell = _signed(content, points, "minutes" if measure == "minutes" else "")
         if change.percent is not None:
-            change_cell += f" ({_signed(round(change.percent), '%')})"
+            change_cell += f" ({_signed(content, round(change.percent), 'percent')})"
     early = change.verdict in (outcomes.Verdict.TOO_EARLY, outcomes.Verdict.SPARSE)
     tone = {outcomes.Verdict.BETTER: "better", outcomes.Verdict.WORSE: "worse"}.get(change.verdict, "")
     return MeasureRow(
@@ -74,8 +78,7 @@ def _row(content: Content, measure: str, change: outcomes.Change) -> MeasureRow:
 
 
 def _days(content: Content, days: int) -> str:
-    texts = content.texts
-    return texts.render("outcomes.day_one") if days == 1 else texts.render("outcomes.day_count", days=str(days))
+    return content.texts.render("outcomes.day_count", days=str(days))
 
 
 def report_data(content: Content, facts: ReportFacts, *, name: str | None, today: date) -> ReportPage:
@@ -83,7 +86,7 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
     texts = content.texts
     report = facts.progress
     adherence = facts.adherence
-    percent = f"{adherence.percent:.0f}%" if adherence.percent is not None else "–"
+    percent = format_percent(adherence.percent, content.formats) if adherence.percent is not None else "–"
     adherence_lines = [
         texts.render(
             "report.adherence_line", done=str(adherence.done), planned=str(adherence.planned), percent=percent
@@ -121,7 +124,7 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
             )
         ]
         if facts.safety_dates:
-            dates = ", ".join(day_month(d) for d, _kind in facts.safety_dates[-8:])
+            dates = ", ".join(day_month(d, content.formats) for d, _kind in facts.safety_dates[-8:])
             safety.append(texts.render("report.safety_dates", dates=dates))
     else:
         safety = [texts.render("report.safety_none")]
@@ -142,7 +145,7 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
         texts.render("report.gentle", count=str(facts.gentle_sessions), started=str(facts.sessions_started))
     )
     weekly = WeeklySeries(
-        labels=[day_month(week.start) for week in facts.weeks],
+        labels=[day_month(week.start, content.formats) for week in facts.weeks],
         before=[week.before for week in facts.weeks],
         after=[week.after for week in facts.weeks],
         minutes=[week.minutes for week in facts.weeks],
@@ -156,10 +159,10 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
         title=texts.render("report.title", name=name or texts.render("report.someone")),
         subtitle=texts.render(
             "report.subtitle",
-            start=day_month(facts.start) + f" {facts.start.year}",
-            end=day_month(facts.end) + f" {facts.end.year}",
+            start=full_date(facts.start, content.formats),
+            end=full_date(facts.end, content.formats),
             days=_days(content, (facts.end - facts.start).days + 1),
-            generated=day_month(today) + f" {today.year}",
+            generated=full_date(today, content.formats),
         ),
         table_title=texts.render("report.table_title"),
         table_header=(
@@ -190,7 +193,9 @@ def report_data(content: Content, facts: ReportFacts, *, name: str | None, today
 def report_files(content: Content, facts: ReportFacts, pdf: bytes, png: bytes) -> Reply:
     """The PDF (with the caption) and the same page as a picture."""
     stem = f"stretchbot-report-{facts.start.isoformat()}-{facts.end.isoformat()}"
-    caption = content.texts.render("report.caption", start=day_month(facts.start), end=day_month(facts.end))
+    caption = content.texts.render(
+        "report.caption", start=day_month(facts.start, content.formats), end=day_month(facts.end, content.formats)
+    )
     return Reply(
         messages=(
             OutgoingMessage(caption, attachment=Attachment("document", f"{stem}.pdf", pdf)),

@@ -117,14 +117,14 @@ def gentle_offer(content: Content, session_id: int, value: float) -> OutgoingMes
             Button(texts.render("buttons.routine_skip_today"), RoutineGentle(session_id, "skip")),
         ),
     )
-    return OutgoingMessage(texts.render("routine.gentle_offer", value=format_rating(value)), rows)
+    return OutgoingMessage(texts.render("routine.gentle_offer", value=format_rating(value, content.formats)), rows)
 
 
 def already_running(
     content: Content, routine: Routine, session_id: int, delivery_id: int | None, before: float | None
 ) -> OutgoingMessage:
     texts = content.texts
-    carried = NONE if before is None else format_rating(before)
+    carried = NONE if before is None else format_rating(before)  # callback data: never localized
     rows = (
         (
             Button(
@@ -160,8 +160,8 @@ def stopped(content: Content) -> OutgoingMessage:
 
 
 def _released(content: Content, title: str, label: str, reps: int) -> str:
-    """The live message after the last rep: "Done." for one, "Both done." for two, "All 3 done." for more."""
-    key = {1: "routine.live_released_one", 2: "routine.live_released_two"}.get(reps, "routine.live_released")
+    """The live message after the last rep: "Both done." for two, else the plural text ("Done.", "All 3 done.")."""
+    key = "routine.live_released_two" if reps == 2 else "routine.live_released"
     return content.texts.render(key, title=title, side_label=label, reps=reps)
 
 
@@ -319,8 +319,8 @@ def closing(content: Content, before: float | None, after: float | None) -> Outg
     texts = content.texts
     if before is None or after is None:
         return OutgoingMessage(texts.render("routine.closing_no_change_known"))
-    b, a = format_rating(before), format_rating(after)
-    change = format_rating(abs(before - after))
+    b, a = format_rating(before, content.formats), format_rating(after, content.formats)
+    change = format_rating(abs(before - after), content.formats)
     if after < before:
         return OutgoingMessage(texts.render("routine.closing_better", before=b, after=a, change=change))
     if after > before:

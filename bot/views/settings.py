@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from babel.dates import get_timezone_location
+
 from bot.content.loader import Content
 from bot.services.pausing import MAX_PAUSE_DAYS
 from bot.services.scheduling import PAUSED_INDEFINITELY, Scheduled
 from bot.services.settings import SettingsSnapshot, TimeSet, TimezoneSet
 from bot.services.user_scope import UserScope
+from bot.ui.callbacks_language import PickLanguage
 from bot.ui.callbacks_settings import (
     TYPE_IT,
     ChangeSetting,
@@ -48,10 +51,16 @@ def time_unreadable(content: Content, typed: str, *, out_of_range: bool) -> Outg
     return OutgoingMessage(content.texts.render(key, text=typed.strip()[:40]))
 
 
+def city_name(zone: str, locale: str) -> str:
+    """A zone's city as the user's language writes it (CLDR: "Берлин", "Nueva York"), else from its IANA name."""
+    try:
+        return str(get_timezone_location(zone, locale=locale, return_city=True))
+    except (LookupError, ValueError):
+        return zone.split("/")[-1].replace("_", " ")
+
+
 def _timezone_buttons(content: Content) -> Rows:
-    zones = [
-        Button(name.split("/")[-1].replace("_", " "), PickTimezone(name)) for name in content.coach.timezone_buttons
-    ]
+    zones = [Button(city_name(name, content.formats), PickTimezone(name)) for name in content.coach.timezone_buttons]
     return (
         *chunk(zones, 2),
         (Button(content.texts.render("buttons.other_timezone"), PickTimezone(TYPE_IT)),),
@@ -59,7 +68,7 @@ def _timezone_buttons(content: Content) -> Rows:
 
 
 def ask_timezone(content: Content, local_time: time) -> OutgoingMessage:
-    text = content.texts.render("onboarding.ask_timezone", time=clock(local_time))
+    text = content.texts.render("onboarding.ask_timezone", time=clock(local_time, content.formats))
     return OutgoingMessage(text, _timezone_buttons(content))
 
 
@@ -80,7 +89,9 @@ def time_set(scope: UserScope, result: TimeSet) -> OutgoingMessage:
     if result.during_onboarding:
         return ask_timezone(scope.content, result.local_time)
     next_when = describe_when(scope, result.snapshot.next_due)
-    text = scope.texts.render("settings.time_changed", time=clock(result.local_time), next_when=next_when)
+    text = scope.texts.render(
+        "settings.time_changed", time=clock(result.local_time, scope.content.formats), next_when=next_when
+    )
     return OutgoingMessage(text)
 
 
@@ -90,7 +101,7 @@ def timezone_set(scope: UserScope, result: TimezoneSet) -> OutgoingMessage:
     snap = result.snapshot
     next_when = describe_when(scope, snap.next_due)
     if result.during_onboarding:
-        morning = clock(snap.morning) if snap.morning else "–"
+        morning = clock(snap.morning, scope.content.formats) if snap.morning else "–"
         text = texts.render("onboarding.done", time=morning, timezone=result.timezone, next_when=next_when)
     else:
         text = texts.render("settings.timezone_changed", timezone=result.timezone, next_when=next_when)
@@ -109,7 +120,7 @@ def _status(content: Content, snap: SettingsSnapshot) -> str:
     if snap.paused_until == PAUSED_INDEFINITELY:
         return texts.render("settings.status_paused_indefinitely")
     if snap.paused_until is not None:
-        return texts.render("settings.status_paused", until=short_date(snap.paused_until))
+        return texts.render("settings.status_paused", until=short_date(snap.paused_until, content.formats))
     return texts.render("settings.status_active")
 
 
@@ -117,8 +128,10 @@ def summary(scope: UserScope, snap: SettingsSnapshot) -> str:
     texts = scope.texts
     return texts.render(
         "settings.summary",
-        time=clock(snap.morning) if snap.morning else "–",
-        second_time=clock(snap.second) if snap.second else texts.render("settings.second_time_off"),
+        time=clock(snap.morning, scope.content.formats) if snap.morning else "–",
+        second_time=clock(snap.second, scope.content.formats)
+        if snap.second
+        else texts.render("settings.second_time_off"),
         timezone=snap.timezone or "–",
         snooze=snap.snooze_minutes,
         next_when=describe_when(scope, snap.next_due),
@@ -160,8 +173,10 @@ def settings_message(scope: UserScope, snap: SettingsSnapshot) -> OutgoingMessag
             if snap.sound_cues
             else Button(texts.render("buttons.sound_on"), RoutinePref("sound_on")),
         ),
+        (Button(texts.render("buttons.language"), PickLanguage("")),),
     )
-    return OutgoingMessage(summary(scope, snap), rows)
+    text = summary(scope, snap) + "\n" + texts.render("settings.language_line", language=scope.content.name)
+    return OutgoingMessage(text, rows)
 
 
 def routine_pref_set(scope: UserScope, snap: SettingsSnapshot, what: str) -> Reply:
@@ -179,12 +194,7 @@ def unchanged(scope: UserScope, next_due: datetime | None) -> Reply:
 
 def ask_pause(content: Content) -> OutgoingMessage:
     texts = content.texts
-    buttons = [
-        Button(
-            texts.render("buttons.pause_one_day") if d == 1 else texts.render("buttons.pause_days", days=d), PauseFor(d)
-        )
-        for d in PAUSE_DAYS
-    ]
+    buttons = [Button(texts.render("buttons.pause_days", days=d), PauseFor(d)) for d in PAUSE_DAYS]
     rows = (*chunk(buttons, 4), (Button(texts.render("buttons.pause_until_resume"), PauseFor(0)),))
     return OutgoingMessage(texts.render("pause.ask"), rows)
 
@@ -197,7 +207,7 @@ def paused(scope: UserScope, result: Scheduled) -> OutgoingMessage:
     texts = scope.texts
     if result.paused_until is None or result.paused_until == PAUSED_INDEFINITELY:
         return OutgoingMessage(texts.render("pause.done_indefinitely"))
-    until = short_date(result.paused_until)
+    until = short_date(result.paused_until, scope.content.formats)
     return OutgoingMessage(texts.render("pause.done", until=until, next_when=describe_when(scope, result.next_due)))
 
 
@@ -230,7 +240,9 @@ def second_set(scope: UserScope, result: Scheduled, local_time: time | None) -> 
     next_when = describe_when(scope, result.next_due)
     if local_time is None:
         return OutgoingMessage(scope.texts.render("settings.second_removed", next_when=next_when))
-    return OutgoingMessage(scope.texts.render("settings.second_set", time=clock(local_time), next_when=next_when))
+    return OutgoingMessage(
+        scope.texts.render("settings.second_set", time=clock(local_time, scope.content.formats), next_when=next_when)
+    )
 
 
 def ask_snooze(content: Content) -> OutgoingMessage:

@@ -16,7 +16,11 @@ def describe_when(scope: UserScope, due: datetime | None) -> str:
     local = due.astimezone(scope.zone)
     days = (local.date() - scope.today).days
     if days == 0:
-        return texts.render("when.today", time=clock(local.time()))
+        return texts.render("when.today", time=clock(local.time(), scope.content.formats))
     if days == 1:
-        return texts.render("when.tomorrow", time=clock(local.time()))
-    return texts.render("when.date", day=short_date(local.date()), time=clock(local.time()))
+        return texts.render("when.tomorrow", time=clock(local.time(), scope.content.formats))
+    return texts.render(
+        "when.date",
+        day=short_date(local.date(), scope.content.formats),
+        time=clock(local.time(), scope.content.formats),
+    )

@@ -134,34 +134,42 @@ def rows_0005(connection: Connection) -> None:
                                         "file_id": "AgACAgIAAxkBAAIB", "updated_at": T0})  # fmt: skip
 
 
-def rows_0007(connection: Connection) -> None:
+def rows_0006(connection: Connection) -> None:
     _insert(
         connection, "users",
         {"id": 5041, "chat_id": 5041, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
+         "routine_id": "pigeon", "language": "de", "created_at": T0, "updated_at": T0},
+    )  # fmt: skip
+
+
+def rows_0007(connection: Connection) -> None:
+    _insert(
+        connection, "users",
+        {"id": 5051, "chat_id": 5051, "timezone": "Europe/Berlin", "onboarded_at": T0, "status": "active",
          "routine_id": "pigeon", "created_at": T0, "updated_at": T0},
     )  # fmt: skip
-    _insert(connection, "coaches", {"user_id": 7041, "name": "Sam", "added_by": 999, "digest": "daily",
+    _insert(connection, "coaches", {"user_id": 7051, "name": "Sam", "added_by": 999, "digest": "daily",
                                     "digest_time": time(18, 0), "digest_due_at": T0, "created_at": T0})  # fmt: skip
     _insert(
         connection, "coach_invites",
-        {"id": 1, "coach_id": 7041, "token_hash": "0" * 64, "label": "Anna", "status": "used", "created_at": T0,
-         "expires_at": T0, "opened_by": 5041, "opened_at": T0, "used_at": T0},
+        {"id": 1, "coach_id": 7051, "token_hash": "0" * 64, "label": "Anna", "status": "used", "created_at": T0,
+         "expires_at": T0, "opened_by": 5051, "opened_at": T0, "used_at": T0},
     )  # fmt: skip
     _insert(
         connection, "coach_links",
-        {"id": 1, "coach_id": 7041, "client_id": 5041, "client_name": "Anna", "status": "active",
+        {"id": 1, "coach_id": 7051, "client_id": 5051, "client_name": "Anna", "status": "active",
          "share_history": True, "linked_at": T0, "linked_date": date(2026, 3, 2)},
     )  # fmt: skip
-    _insert(connection, "coach_prescriptions", {"client_id": 5041, "coach_id": 7041, "routine_id": "pigeon",
+    _insert(connection, "coach_prescriptions", {"client_id": 5051, "coach_id": 7051, "routine_id": "pigeon",
                                                 "hold_seconds": 40, "reps": 2, "reminders": 2,
                                                 "updated_at": T0})  # fmt: skip
-    _insert(connection, "coach_access_events", {"id": 1, "coach_id": 7041, "client_id": 5041, "what": "summary",
+    _insert(connection, "coach_access_events", {"id": 1, "coach_id": 7051, "client_id": 5051, "what": "summary",
                                                 "created_at": T0})  # fmt: skip
-    _insert(connection, "coach_media", {"id": 1, "coach_id": 7041, "kind": "video", "file_id": "BAACAgIAAxkB",
+    _insert(connection, "coach_media", {"id": 1, "coach_id": 7051, "kind": "video", "file_id": "BAACAgIAAxkB",
                                         "routine_id": "pigeon", "step_id": "position", "created_at": T0})  # fmt: skip
     _insert(
         connection, "routine_sessions",
-        {"id": 3041, "user_id": 5041, "routine_id": "pigeon", "status": "finished", "local_date": date(2026, 3, 2),
+        {"id": 3041, "user_id": 5051, "routine_id": "pigeon", "status": "finished", "local_date": date(2026, 3, 2),
          "started_at": T0, "seq": 1, "gentle": False, "prescription": {"hold_seconds": 40, "reps": 2}},
     )  # fmt: skip
 
@@ -172,5 +180,6 @@ SAMPLE_ROWS: dict[str, Callable[[Connection], None]] = {
     "0003": rows_0003,
     "0004": rows_0004,
     "0005": rows_0005,
+    "0006": rows_0006,
     "0007": rows_0007,
 }

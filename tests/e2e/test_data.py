@@ -112,6 +112,7 @@ async def test_export_round_trip(user: ChatUser, app: App, standin: BotApiStandI
     assert settings["timezone"] == "Europe/Berlin"
     assert settings["morning_reminder"] == "07:30"
     assert (settings["morning_stiffness_question"], settings["weekly_checkin"]) == ("on", "on")
+    assert settings["language"] == "en"
     # No internal ids anywhere; README.txt describes every column of every table.
     for name, columns in TABLES.items():
         assert not any(column.endswith("id") for column in columns), name

@@ -218,7 +218,7 @@ async def test_json_logs_are_one_object_a_line_and_hold_no_token(database: Path,
     assert len(up) == 1 and up[0]["level"] == "INFO" and up[0]["logger"].startswith("bot.")
     assert "@stretchbot_local_bot, polling, database SQLite " in up[0]["message"]
     assert str(database) in up[0]["message"]
-    assert "texts, routines: pigeon" in up[0]["message"]
+    assert "texts in en, de, es, ru, routines: pigeon" in up[0]["message"]
     assert TOKEN not in bot.log() and TOKEN.split(":")[1] not in bot.log()
 
 

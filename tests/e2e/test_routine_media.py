@@ -128,7 +128,7 @@ def test_content_check_refuses_bad_pictures(tmp_path: Path, capsys: Any) -> None
         )
         assert cli_main(["content", "check", "--dir", str(content)]) != 0
         out = capsys.readouterr()
-        assert "steps.0.image" in out.out + out.err and problem in out.out + out.err, (image, out)
+        assert "steps #1 (position).image" in out.out + out.err and problem in out.out + out.err, (image, out)
     pigeon.write_text(
         yaml_text.replace("image: illustrations/pigeon/position.png", "image: https://example.com/pose.png"),
         encoding="utf-8",

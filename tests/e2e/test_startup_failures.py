@@ -210,7 +210,7 @@ async def test_broken_content_is_a_setting_error(database: Path, telegram: Stand
     code, log = await run_to_exit(bot(database, telegram.url, tmp_path, CONTENT_DIR=str(tmp_path / "content")))
     assert code == EXIT_BAD_SETTING
     assert SECRET_PART not in log and "Traceback" not in log
-    assert "content problems" in log
+    assert "content problem(s)" in log
 
 
 async def test_sigterm_while_telegram_is_awaited_at_start_stops_at_once(

@@ -31,6 +31,7 @@ from bot.ui.message import Attachment, OutgoingMessage
 
 FULL_DAY = PROJECT_ROOT / "scripts" / "full-day.preview"
 COACH = PROJECT_ROOT / "scripts" / "coach.preview"
+EIN_TAG = PROJECT_ROOT / "scripts" / "ein-tag.preview"  # the same day in German
 ONBOARD = ["/start", "expect: What time", "#2", "expect: Which timezone", "[Berlin]", "expect: All set"]
 # A 1x1 PNG.
 PNG = bytes.fromhex(
@@ -128,6 +129,22 @@ async def test_an_unmet_expect_and_unknown_labels_fail_with_their_line(options: 
     code, transcript = await play(["/start", "[Midnight]"], dataclasses.replace(short, fresh=True))
     assert code == 1
     assert "line 2: no button [Midnight] (last message with buttons, #4: 1 06:30, 2 07:00," in transcript
+
+
+async def test_the_shipped_german_day_script_passes(options: PreviewOptions) -> None:
+    """scripts/ein-tag.preview: a German user's day, typed the German way ("7 Uhr 15", "München", "eine sechs",
+    "überspringen", "drei", "links", "etwa 40 Min."), every message in German."""
+    german = dataclasses.replace(options, language="de")
+    code, transcript = await play(EIN_TAG.read_text(encoding="utf-8").splitlines(), german)
+    assert code == 0, transcript
+    assert "Hallo Alex! Ich bin stretchbot." in transcript
+    assert "Erinnerung um 07:15." in transcript
+    assert "Alles eingerichtet! Ich erinnere dich jeden Tag um 07:15" in transcript
+    assert "Sprache: Deutsch" in transcript
+    assert "Gespeichert: 2,5/10 für heute." in transcript  # the decimal comma, read and written
+    bot_lines = [line for line in transcript.splitlines() if line.startswith("│")]
+    for english in ("Reminder", "Your settings", "Streak", "How stiff", "Tap ", "minutes", "Saved"):
+        assert not any(english in line for line in bot_lines), english
 
 
 async def test_a_bot_error_fails_the_script_at_its_line(options: PreviewOptions) -> None:
@@ -308,7 +325,7 @@ def test_input_syntax() -> None:
 def test_content_problems_are_listed_and_exit_2_before_the_chat(tmp_path: Path) -> None:
     broken = tmp_path / "content"
     shutil.copytree(DEFAULT_CONTENT_DIR, broken)
-    core = broken / "texts" / "core.yaml"
+    core = broken / "locales" / "en" / "texts" / "core.yaml"
     core.write_text(core.read_text(encoding="utf-8").replace("I don't know {command}.", "I don't know {commnd}."))
     coach = broken / "coach.yaml"
     coach.write_text(coach.read_text(encoding="utf-8") + "\nsurprise_field: 1\n", encoding="utf-8")
@@ -319,7 +336,7 @@ def test_content_problems_are_listed_and_exit_2_before_the_chat(tmp_path: Path) 
     assert code == 2
     assert out.getvalue() == ""
     problems = err.getvalue()
-    assert "content/texts/core.yaml: common.unknown_command: unknown placeholder {commnd}" in problems
+    assert "content/locales/en/texts/core.yaml: common.unknown_command: unknown placeholder {commnd}" in problems
     assert "content/coach.yaml" in problems
     assert "surprise_field" in problems
     assert not (tmp_path / "data").exists(), "nothing starts when the content is broken"

@@ -63,7 +63,7 @@ def test_any_text_gives_an_answer_in_range_or_none(text: str) -> None:
 
 
 # Pain typed to an outcome question is read by issue 17's recogniser (`bot.domain.pain_text`, the one list of
-# words in content/safety_words.yaml) before any question's reader: the phrasings 18's questions expect.
+# words in content/locales/*/safety_words.yaml) before any question's reader: the phrasings 18's questions expect.
 @pytest.mark.parametrize(
     ("text", "kind"),
     [

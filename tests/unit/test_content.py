@@ -58,35 +58,41 @@ def _problems(root: Path) -> list[str]:
 
 
 def test_unknown_placeholder_is_located(content_copy: Path) -> None:
-    path = content_copy / "texts" / "core.yaml"
+    path = content_copy / "locales" / "en" / "texts" / "core.yaml"
     path.write_text(path.read_text().replace("Hi {name}!", "Hi {nmae}!"))
     [problem] = _problems(content_copy)
-    assert problem.startswith("content/texts/core.yaml: onboarding.greeting: unknown placeholder {nmae}")
+    assert problem.startswith("content/locales/en/texts/core.yaml: onboarding.greeting: unknown placeholder {nmae}")
     assert "allowed here: {name}" in problem
 
 
 def test_missing_and_unknown_text_keys(content_copy: Path) -> None:
-    path = content_copy / "texts" / "core.yaml"
+    path = content_copy / "locales" / "en" / "texts" / "core.yaml"
     text = path.read_text().replace("  stale_button:", "  stale_buton:")
     path.write_text(text)
     problems = _problems(content_copy)
-    assert "content/texts/core.yaml: common.stale_buton: unknown text key (a typo? the bot never uses it)" in problems
-    assert "content/texts: common.stale_button: missing: the bot needs this text" in problems
+    assert (
+        "content/locales/en/texts/core.yaml: common.stale_buton: unknown text key (a typo? the bot never uses it)"
+        in problems
+    )
+    assert "content/locales/en/texts: common.stale_button: missing: the bot needs this text" in problems
 
 
 def test_unbalanced_html_is_reported(content_copy: Path) -> None:
-    path = content_copy / "texts" / "core.yaml"
+    path = content_copy / "locales" / "en" / "texts" / "core.yaml"
     path.write_text(path.read_text().replace("<b>A quick safety note.</b>", "<b>A quick safety note."))
     problems = _problems(content_copy)
-    assert any(p.startswith("content/texts/core.yaml: onboarding.safety: <b> is never closed") for p in problems)
+    assert any(
+        p.startswith("content/locales/en/texts/core.yaml: onboarding.safety: <b> is never closed") for p in problems
+    )
 
 
 def test_invalid_routine_field_is_located(content_copy: Path) -> None:
     path = content_copy / "routines" / "pigeon.yaml"
     path.write_text(path.read_text().replace("hold_seconds: 30", "hold_seconds: thirty", 1))
     [problem] = _problems(content_copy)
-    assert problem.startswith("content/routines/pigeon.yaml: steps.1.hold_seconds:")
-    assert "integer" in problem
+    # Positions count from 1, with the step's id; the expected form in plain words.
+    assert problem.startswith("content/routines/pigeon.yaml: steps #2 (lean_forward).hold_seconds:")
+    assert "write a whole number" in problem and "'thirty'" in problem
 
 
 def test_unknown_field_and_missing_field(content_copy: Path) -> None:
@@ -94,7 +100,7 @@ def test_unknown_field_and_missing_field(content_copy: Path) -> None:
     path.write_text(path.read_text().replace("minutes: 5\n", "minuets: 5\n"))
     problems = _problems(content_copy)
     assert "content/routines/pigeon.yaml: minutes: missing: this field is required" in problems
-    assert "content/routines/pigeon.yaml: minuets: unknown field (a typo?)" in problems
+    assert any(p.startswith("content/routines/pigeon.yaml: minuets: unknown field (a typo?)") for p in problems)
 
 
 def test_yaml_syntax_error_gives_line(content_copy: Path) -> None:
@@ -108,7 +114,7 @@ def test_step_placeholder_must_be_known(content_copy: Path) -> None:
     path = content_copy / "routines" / "pigeon.yaml"
     path.write_text(path.read_text().replace("your {side} leg in front", "your {leg} leg in front"))
     [problem] = _problems(content_copy)
-    assert "steps.0.text: unknown placeholder {leg}" in problem
+    assert "steps #1 (position).text: unknown placeholder {leg}" in problem
 
 
 def test_second_routine_by_dropping_a_file(content_copy: Path) -> None:

@@ -1,4 +1,4 @@
-"""The safety recogniser (`bot.domain.pain_text`) with the real word lists from `content/safety_words.yaml`:
+"""The safety recogniser (`bot.domain.pain_text`) with the real word lists from `content/locales/*/safety_words.yaml`:
 many real phrasings, negations that must not trigger, typos, and the most serious kind winning."""
 
 from __future__ import annotations

@@ -17,6 +17,17 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "commands.export": (),
     "commands.delete": (),
     "commands.help": (),
+    "commands.language": (),
+    # The bot's description (an empty chat shows it, at most 512 characters) and short description (its profile
+    # page and shared links, at most 120), plain text, registered per language at start.
+    "about.description": (),
+    "about.short_description": (),
+    # /language and the Language row of /settings.
+    "language.ask": ("language",),
+    "language.changed": ("language",),
+    "language.unknown": ("text",),
+    "buttons.language": (),
+    "settings.language_line": ("language",),
     # Help and the unexpected.
     "help.text": (),
     "help.admin": (),
@@ -96,6 +107,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
 
 SAMPLES: dict[str, str] = {
     "routine_mode": "hands-free",
+    "language": "English",
     "sound": "on",
     "name": "Alex",
     "command": "/foo",

@@ -11,7 +11,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "outcomes.button_two_hours_plus": (),
     "outcomes.button_not_now": (),
     "outcomes.minutes": ("minutes",),
-    "outcomes.minute_one": (),
     "outcomes.two_hours_plus": (),
     "outcomes.stiffness_saved": ("minutes", "day"),
     "outcomes.stiffness_saved_none": ("day",),
@@ -73,9 +72,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "outcomes.change_peg_worse": ("measure", "baseline", "current", "amount"),
     "outcomes.change_peg_small": ("measure", "baseline", "current", "threshold"),
     "outcomes.points": ("points",),
-    "outcomes.point_one": (),
     "outcomes.day_count": ("days",),
-    "outcomes.day_one": (),
 }
 
 SAMPLES: dict[str, str] = {

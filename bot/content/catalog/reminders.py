@@ -33,7 +33,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "buttons.off": (),
     "buttons.minutes": ("minutes",),
     "buttons.pause_days": ("days",),
-    "buttons.pause_one_day": (),
     "buttons.pause_until_resume": (),
     "pause.ask": (),
     "pause.done": ("until", "next_when"),

@@ -26,7 +26,6 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "routine.live_rest": ("title", "side_label", "next_rep", "reps", "seconds"),
     "routine.live_paused": ("title", "side_label", "rep", "reps", "seconds"),
     "routine.live_released_two": ("title", "side_label", "reps"),
-    "routine.live_released_one": ("title", "side_label", "reps"),
     "routine.live_released": ("title", "side_label", "reps"),
     "routine.switch_sides": ("from_side", "to_side"),
     # Hands-free mode: the step and switch messages, the sound cues, a cut hold, a paused wait.

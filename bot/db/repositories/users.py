@@ -21,6 +21,11 @@ class UserRepository:
             statement = statement.with_for_update()
         return (await self.session.execute(statement)).scalar_one_or_none()
 
+    async def language_of(self, user_id: int) -> str | None:
+        """The user's language; no query when this unit of work has loaded the user already."""
+        user = await self.session.get(User, user_id)
+        return user.language if user is not None else None
+
     async def get_or_create(self, user_id: int, chat_id: int, now: datetime) -> tuple[User, bool]:
         """The user (row-locked until the unit of work ends), and whether they were created just now.
 

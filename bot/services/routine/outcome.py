@@ -88,3 +88,4 @@ class PendingTimer:
     user_id: int
     chat_id: int
     plan: TimerPlan | None
+    language: str = "en"  # the user's (the message asking to continue is in it)

@@ -211,6 +211,7 @@ async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: dateti
     found = []
     for session in await uow.sessions.active_with_timers(due_before=due_before):
         chat_id = await chat_of(uow, session.user_id)
+        language = await uow.users.language_of(session.user_id) or env.content.language
         routine = routine_of(env.content, session)
         due = session.timer_due_at
         assert due is not None
@@ -224,5 +225,5 @@ async def pending_timers(uow: UnitOfWork, env: RoutineEnv, *, due_before: dateti
                 plan = TimerPlan(session.id, session.user_id, chat_id, state.timer_seq, kind, due, delay)
         except ValueError:
             plan = None
-        found.append(PendingTimer(session.id, session.user_id, chat_id, plan))
+        found.append(PendingTimer(session.id, session.user_id, chat_id, plan, language))
     return found
