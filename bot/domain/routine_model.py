@@ -9,7 +9,7 @@ the routine's) before it starts by itself, and the switch of sides `switch_secon
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,3 +77,14 @@ class Routine:
             if step.id == step_id:
                 return step
         raise KeyError(step_id)
+
+
+def with_texts_of(routine: Routine, translated: Routine) -> Routine:
+    """`routine` as it runs (a coach's holds, reps and media kept) with the texts of `translated`, the same routine in
+    the reader's language: its title, summary and each step's title and text (by step id)."""
+    texts = {step.id: step for step in translated.steps}
+    steps = tuple(
+        replace(step, title=texts[step.id].title, text=texts[step.id].text) if step.id in texts else step
+        for step in routine.steps
+    )
+    return replace(routine, title=translated.title, summary=translated.summary, steps=steps)

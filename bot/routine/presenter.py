@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.content.loader import Content
 from bot.domain.coaching import TELEGRAM_FILE
 from bot.domain.routine_effects import CancelTimers
+from bot.domain.routine_model import with_texts_of
 from bot.routine.pacing import ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import walking
@@ -143,8 +144,8 @@ async def present(
     """Act on the outcome after its commit: cancel timers, show its messages, arm its timer; in `content`'s language
     (the user's), with the routine's texts in it."""
     content = content if content is not None else app.content
-    if outcome.routine is not None:
-        outcome.routine = content.routine(outcome.routine.id)
+    if outcome.routine is not None:  # the session's routine (as prescribed), in the user's language
+        outcome.routine = with_texts_of(outcome.routine, content.routine(outcome.routine.id))
     if outcome.session_id is not None and (
         outcome.cancel_timers or any(isinstance(effect, CancelTimers) for effect in outcome.effects)
     ):
