@@ -280,12 +280,14 @@ class _Locale:
         data = read_yaml(path, self.root, self.problems, required=False)
         phrases: dict[str, str] = {}
         cities: dict[str, str] = dict(_babel_cities(self.code))
+        keywords: dict[str, str] = {}
         if data is not None:
             parsed = validate(UnderstandingFile, data, self.file(path), self.problems)
             if isinstance(parsed, UnderstandingFile):
                 phrases, extra = _phrases(parsed)
                 cities.update(extra)
-        return Understanding(phrases, cities)
+                keywords = {fold(word): english for english, words in parsed.digest.items() for word in words}
+        return Understanding(phrases, cities, keywords)
 
     def language(self) -> LanguageFile:
         path = self.folder / "language.yaml"

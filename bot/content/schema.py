@@ -186,6 +186,9 @@ class UnderstandingFile(_Strict):
     time: dict[Literal["h", "am", "pm", "noon", "midnight"], Phrases] = Field(default_factory=dict)
     fillers: Phrases = Field(default_factory=list)
     cities: dict[str, Phrases] = Field(default_factory=dict)
+    # Words read only where they are asked for (never in other answers, as "aus" is also just "from"): the coach's
+    # digest choice ("/digest täglich 18:00").
+    digest: dict[Literal["daily", "weekly", "off"], Phrases] = Field(default_factory=dict)
 
     @field_validator("cities")
     @classmethod

@@ -32,6 +32,8 @@ class Understanding:
 
     phrases: Mapping[str, str] = field(default_factory=dict)
     cities: Mapping[str, str] = field(default_factory=dict)
+    # folded word -> the English keyword it means, read only by `keyword` (not by `translate`)
+    keywords: Mapping[str, str] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +55,13 @@ class Understanding:
         """The zone a city name in this language names ("München", "Múnich", "Мюнхен"), or None."""
         return self.cities.get(fold(text))
 
+    def keyword(self, word: str) -> str:
+        """The English keyword `word` means where a keyword is asked for ("täglich" -> "daily"), else `word` folded."""
+        folded = fold(word)
+        return self.keywords.get(folded, folded)
+
     def merged(self, other: Understanding) -> Understanding:
         """These words, and `other`'s where these have none."""
-        return Understanding({**other.phrases, **self.phrases}, {**other.cities, **self.cities})
+        return Understanding(
+            {**other.phrases, **self.phrases}, {**other.cities, **self.cities}, {**other.keywords, **self.keywords}
+        )

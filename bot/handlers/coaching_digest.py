@@ -11,6 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.context import BotContext
 from bot.domain.time_of_day import parse_time_of_day
+from bot.domain.understanding import Understanding
 from bot.handlers.routing import callback_pattern, parsed_callback
 from bot.services.coaching import digest
 from bot.ui.callbacks_coaching import DigestChoice
@@ -20,16 +21,17 @@ from bot.views import coaching_digest as digest_views
 from bot.views import common as common_views
 
 
-def _typed(args: list[str]) -> tuple[str, time | None] | None:
-    """`off`, `daily 18:00`, `weekly 7:30` -> (kind, time); None for anything else."""
+def _typed(args: list[str], understanding: Understanding) -> tuple[str, time | None] | None:
+    """`off`, `daily 18:00`, `weekly 7:30` (or the coach's language's words: `täglich 18:00`) -> (kind, time); None
+    for anything else."""
     if not args:
         return None
-    kind = args[0].lower()
+    kind = understanding.keyword(args[0])
     if kind == "off" and len(args) == 1:
         return "off", None
     if kind not in ("daily", "weekly") or len(args) < 2:
         return None
-    parsed = parse_time_of_day(" ".join(args[1:]))
+    parsed = parse_time_of_day(understanding.translate(" ".join(args[1:])))
     return (kind, parsed) if isinstance(parsed, time) else None
 
 
@@ -54,7 +56,7 @@ async def on_digest(_update: Update, context: BotContext) -> None:
     app = context.app
     scope = await context.scope()
     if context.args:
-        typed = _typed(context.args)
+        typed = _typed(context.args, scope.content.understanding)
         async with app.db.unit_of_work(read_only=True) as uow:
             coach = await digest.current(uow, app.settings.admin_user_ids, scope.user_id)
         if coach is None:

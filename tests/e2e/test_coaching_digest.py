@@ -3,11 +3,12 @@ attention and why with a button to each; typed /digest settings, wrong ones answ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from bot.db.models import Coach, CoachAccess
 from bot.domain.clock import FakeClock
 from bot.standin import BotApiStandIn
+from bot.standin.user import ChatUser
 from tests.e2e.coaching_helpers import ADMIN, invite, open_link, person
 from tests.e2e.data_helpers import ctx_of, text_of
 from tests.e2e.helpers import AnyApp, onboard, read_until, rows
@@ -70,3 +71,18 @@ async def test_typed_digest_settings_and_nonsense(app: AnyApp, standin: BotApiSt
     await stranger.send("/digest daily 18:00")
     assert "This is for coaches" in text_of(await stranger.next_message())
     assert [c.user_id for c in await rows(app, Coach)] == [ADMIN]
+
+
+async def test_a_german_coach_types_the_digest_in_german(app: AnyApp, standin: BotApiStandIn) -> None:
+    sam = ChatUser(standin, ADMIN, "Sam", language_code="de")
+    await sam.send("/digest täglich 18 Uhr")
+    assert "täglich um 18:00" in text_of(await sam.next_message())
+    assert [(c.digest, c.digest_time) for c in await rows(app, Coach)] == [("daily", time(18, 0))]
+    await sam.send("/digest wöchentlich 7:30")
+    assert "wöchentlich montags um 07:30" in text_of(await sam.next_message())
+    await sam.send("/digest aus")
+    assert "Zusammenfassung: aus" in text_of(await sam.next_message())
+    assert [c.digest for c in await rows(app, Coach)] == ["off"]
+    await sam.send("/digest manchmal")  # not a choice: the German example, nothing changed
+    assert "/digest täglich 18:00" in text_of(await sam.next_message())
+    assert [c.digest for c in await rows(app, Coach)] == ["off"]
