@@ -31,7 +31,9 @@ def editor(content: Content, view: RxView) -> OutgoingMessage:
     lines = [
         texts.render("coaching.rx_header", name=view.client_name),
         texts.render("coaching.rx_routine", title=content.routine(view.routine_id).title),
-        texts.render("coaching.rx_hold", seconds=view.hold_seconds if view.hold_seconds is not None else as_written),
+        texts.render("coaching.rx_hold", seconds=view.hold_seconds)
+        if view.hold_seconds is not None
+        else texts.render("coaching.rx_hold_as_written"),
         texts.render("coaching.rx_reps", reps=view.reps if view.reps is not None else as_written),
         texts.render(
             "coaching.rx_reminders",

@@ -25,7 +25,7 @@ async def test_prescription_reaches_the_next_session(app: AnyApp, standin: BotAp
     await read_until(coach, "shares since")
     await coach.tap("📝 Prescribe")
     editor = await read_until(coach, "Prescription for Ida")
-    assert "Hold: as the routine says" in text_of(editor)
+    assert "Hold: as the routine says\n" in text_of(editor)  # no unit after words
     await coach.tap("Hold +", message=editor)
     told = await read_until(client, "Sam changed your plan")
     assert "holds of 35 seconds" in text_of(told) and "next stretch" in text_of(told)

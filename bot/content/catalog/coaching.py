@@ -84,6 +84,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "coaching.rx_header": ("name",),
     "coaching.rx_routine": ("title",),
     "coaching.rx_hold": ("seconds",),
+    "coaching.rx_hold_as_written": (),
     "coaching.rx_reps": ("reps",),
     "coaching.rx_as_written": (),
     "coaching.rx_reminders": ("count",),
