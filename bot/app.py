@@ -1,8 +1,9 @@
 """`build_application(settings)`: the one factory that wires the bot together. Importing it does nothing.
 
 Start-up (`post_init`) checks the database (the right file, the schema up to date, writable: `bot.db.startup`),
-registers the command menu and starts the components: the database watcher, and those that rebuild their
-in-memory state from the database (the reminder dispatcher, routine timers).
+registers the command menu and starts the components: the database watcher, the render pool (worker processes that
+draw charts and reports), and those that rebuild their in-memory state from the database (the reminder dispatcher,
+routine timers).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.backup.scheduled import ScheduledBackup
+from bot.charts.pool import RenderPool
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import APP_KEY, AppContext, BotContext, StartUp, app_context_of
@@ -140,6 +142,7 @@ def build_application(
     ctx.routine = RoutineRuntime(ctx, observer=metrics)
     ctx.backup = ScheduledBackup(settings)
     ctx.prompter = OutcomePrompter(ctx)
+    ctx.renders = RenderPool(settings.render_workers, settings.render_queue)
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:
         ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)

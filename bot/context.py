@@ -25,6 +25,7 @@ from bot.ui.message import OutgoingMessage, Reply
 
 if TYPE_CHECKING:
     from bot.backup.scheduled import ScheduledBackup
+    from bot.charts.pool import RenderPool
     from bot.health.database_watcher import DatabaseWatcher
     from bot.health.errors import ErrorReporter
     from bot.health.http import HealthEndpoints
@@ -70,6 +71,7 @@ class AppContext:
     routine: RoutineRuntime = field(init=False)
     backup: ScheduledBackup = field(init=False)
     prompter: OutcomePrompter = field(init=False)
+    renders: RenderPool = field(init=False)  # charts and reports, drawn in worker processes
     metrics: Metrics = field(init=False)
     errors: ErrorReporter = field(init=False)
     health: HealthEndpoints = field(init=False)
@@ -79,7 +81,10 @@ class AppContext:
     def components(self) -> list[Component]:
         """Started in this order after the schema is up to date, stopped in reverse."""
         served = [self.health_server] if self.health_server is not None else []
-        return [self.watcher, self.dispatcher, self.prompter, self.routine, self.backup, self.errors, *served]
+        return [
+            self.watcher, self.renders, self.dispatcher, self.prompter, self.routine, self.backup, self.errors,
+            *served,
+        ]  # fmt: skip
 
     def content_for(self, user_id: int) -> Content:
         """The content to speak to a user with (one language today)."""
