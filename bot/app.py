@@ -34,6 +34,7 @@ from bot.health.server import HealthServer
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.prompts import OutcomePrompter
 from bot.reminders.sending import ReminderSender
+from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
 from bot.telegram_io.chat_rate_limiter import PerChatRetry
@@ -123,7 +124,8 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    sender = Sender(application.bot)
+    # At most one new message a second in each chat (Telegram's limit), scaled like every routine timer.
+    sender = Sender(application.bot, ChatPacer(MESSAGE_GAP_SECONDS / settings.time_scale))
     ctx = AppContext(
         settings=settings,
         content=content,

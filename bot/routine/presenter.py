@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from bot.content.loader import Content
 from bot.domain.routine_effects import CancelTimers
-from bot.routine.pacing import ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import walking
 from bot.services.routine.outcome import Outcome, OutcomeKind, PendingTimer
@@ -29,10 +28,10 @@ async def ask_to_continue(app: AppContext, pending: PendingTimer) -> None:
     await app.sender.send(pending.chat_id, views.interrupted(app.content, routine, pending.session_id))
 
 
-async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer: ChatPacer | None) -> None:
+async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan) -> None:
     """Edit the live message (if asked), take the buttons off it when new messages follow, send them (each in its
-    chat's slot: at most one new message a second), remember the last one sent as the new live message; then send
-    the sound cue and delete the one before it (or just delete it, at the end)."""
+    chat's slot, the `Sender`'s `ChatPacer`: at most one new message a second), remember the last one sent as the
+    new live message; then send the sound cue and delete the one before it (or just delete it, at the end)."""
     chat_id = outcome.chat_id if outcome.chat_id is not None else outcome.user_id
     assert chat_id is not None
     messages, edit = plan.send, plan.edit
@@ -49,10 +48,7 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
         messages = [replace(message, silent=True) for message in messages]
 
     async def send(message: OutgoingMessage) -> int:
-        if pacer is None:
-            return await _send(app, chat_id, message)
-        async with pacer.slot(chat_id):
-            return await _send(app, chat_id, message)
+        return await _send(app, chat_id, message)
 
     if edit is not None:
         if live is None:
@@ -128,7 +124,7 @@ def _plan(content: Content, outcome: Outcome) -> views.RenderPlan:
             return views.RenderPlan()
 
 
-async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome, pacer: ChatPacer | None = None) -> None:
+async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome) -> None:
     """Act on the outcome after its commit: cancel timers, show its messages, arm its timer."""
     content = app.content
     if outcome.session_id is not None and (
@@ -147,6 +143,6 @@ async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome, pace
     else:
         plan = _plan(content, outcome)
         if plan.send or plan.edit is not None or plan.cue is not None or plan.clear_cue:
-            await _show(app, outcome, plan, pacer)
+            await _show(app, outcome, plan)
     if outcome.timer is not None:
         timers.arm(outcome.timer)
