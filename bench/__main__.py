@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -25,10 +25,12 @@ from typing import Any
 import psutil
 
 from bench.baseline_jobqueue import run_daily_fanout
+from bench.baseline_peak import run_usual_peak
 from bench.baseline_transport import run_plain_sends
 from bench.common import Row, fmt_rate, ratio, workdir
 from bench.fanout import run_fanout
 from bench.flood import run_flood
+from bench.peak import Plan, percentile, run_peak
 from bench.rest import RestResult, run_rest
 from bench.taps import run_taps
 from bot.event_loop import use_fastest_event_loop
@@ -53,6 +55,7 @@ class Size:
     rest_repeats: int = 5
     plain_sends: int = 10_000
     send_concurrency: int | None = None  # None: the bot's default
+    peak: Plan = field(default_factory=Plan)
 
 
 FULL = Size()
@@ -70,7 +73,11 @@ SMALL = Size(
     rest_users=2_000,
     rest_repeats=1,
     plain_sends=500,
-)
+    peak=Plan(
+        users=2_000, due=200, tap_users=50, tap_rate=50.0, routines=4, progress_rate=2.0, report_rate=1.0,
+        seconds=3.0, time_scale=20.0,
+    ),
+)  # fmt: skip
 UNLIMITED = 100_000.0  # reminders/s: pacing out of the way when the stand-in has no limit
 
 
@@ -232,6 +239,74 @@ async def scenario_sends(size: Size, folder: Path) -> list[Row]:
     ]
 
 
+async def scenario_peak(size: Size, folder: Path) -> list[Row]:
+    plan = size.peak
+    ours, samples = await run_peak(folder, plan)
+    usual = await run_usual_peak(folder, plan, samples)
+    problems = ours.problems
+    head = (
+        f"Morning peak ({plan.users:,} users, {plan.due:,} due, {plan.tap_rate:.0f} taps/s from {plan.tap_users}, "
+        f"{plan.routines} routines, /progress {plan.progress_rate:g}/s, /report {plan.report_rate:g}/s, "
+        f"{plan.seconds:.0f} s; render pool of {ours.pool_workers})"
+    )
+    lateness_ms = [v * 1000 for v in ours.timer_lateness]
+    return [
+        Row(
+            f"{head}: taps",
+            f"p99 {ours.tap_p(0.99):.1f} ms (p50 {ours.tap_p(0.5):.1f}, max {max(ours.tap_ms, default=0):.0f})",
+            "p99 < 20 ms",
+            f"pyplot in the handler: p99 {usual.tap_p(0.99):.1f} ms (p50 {usual.tap_p(0.5):.1f})",
+            ratio(ours.tap_p(0.99), usual.tap_p(0.99), higher_is_better=False),
+            ours.tap_p(0.99) < 20 and not problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            "Morning peak: /progress chart (request → photo sent)",
+            ours.charts.describe(),
+            "p95 < 1 s",
+            f"pyplot in the handler: {usual.charts.describe()}",
+            ratio(ours.charts.p95(), usual.charts.p95(), higher_is_better=False),
+            bool(ours.charts.done) and ours.charts.p95() < 1.0,
+        ),
+        Row(
+            "Morning peak: /report (request → PDF sent)",
+            ours.reports.describe(),
+            "p95 < 3 s",
+            f"in the handler: {usual.reports.describe()}",
+            ratio(ours.reports.p95(), usual.reports.p95(), higher_is_better=False),
+            bool(ours.reports.done) and ours.reports.p95() < 3.0,
+        ),
+        Row(
+            "Morning peak: routine timers (due → outcome and cue shown)",
+            f"lateness p99 {percentile(lateness_ms, 0.99):.0f} ms (p50 {percentile(lateness_ms, 0.5):.0f}, "
+            f"{len(lateness_ms)} timers)",
+            "p99 < 250 ms",
+            "—",
+            "—",
+            bool(lateness_ms) and percentile(lateness_ms, 0.99) < 250,
+        ),
+        Row(
+            "Morning peak: reminder fan-out",
+            f"{fmt_rate(ours.per_second)} ({ours.reminders_sent:,} in {ours.fanout_seconds:.2f} s)",
+            "≥ 3,000/s, each exactly once",
+            "—",
+            "—",
+            ours.per_second >= 3000 and not problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            "Morning peak: the event loop's longest stall",
+            f"{ours.longest_stall * 1000:.0f} ms (p99 {ours.stall_p99 * 1000:.1f})",
+            "≤ 50 ms",
+            f"pyplot in the handler: {usual.longest_stall * 1000:.0f} ms (p99 {usual.stall_p99 * 1000:.1f})",
+            ratio(ours.longest_stall, usual.longest_stall, higher_is_better=False),
+            ours.longest_stall <= 0.05,
+        ),
+    ]
+
+
 SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "fanout": scenario_fanout,
     "ratelimited": scenario_ratelimited,
@@ -239,6 +314,7 @@ SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "flood": scenario_flood,
     "rest": scenario_rest,
     "sends": scenario_sends,
+    "peak": scenario_peak,
 }
 
 
