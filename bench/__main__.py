@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import math
 import os
 import platform
 import sys
@@ -30,6 +31,7 @@ from bench.baseline_transport import run_plain_sends
 from bench.common import Row, fmt_rate, ratio, workdir
 from bench.fanout import run_fanout
 from bench.flood import run_flood
+from bench.growth import GrowthPoint, run_growth
 from bench.peak import Plan, percentile, run_peak
 from bench.rest import RestResult, run_rest
 from bench.taps import run_taps
@@ -56,6 +58,9 @@ class Size:
     plain_sends: int = 10_000
     send_concurrency: int | None = None  # None: the bot's default
     peak: Plan = field(default_factory=Plan)
+    growth_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    growth_postgres_users: int | None = 100_000
+    growth_repeats: int = 3
 
 
 FULL = Size()
@@ -77,6 +82,9 @@ SMALL = Size(
         users=2_000, due=200, tap_users=50, tap_rate=50.0, routines=4, progress_rate=2.0, report_rate=1.0,
         seconds=3.0, time_scale=20.0,
     ),
+    growth_sizes=(1_000, 4_000),
+    growth_postgres_users=None,
+    growth_repeats=1,
 )  # fmt: skip
 UNLIMITED = 100_000.0  # reminders/s: pacing out of the way when the stand-in has no limit
 
@@ -307,6 +315,106 @@ async def scenario_peak(size: Size, folder: Path) -> list[Row]:
     ]
 
 
+def slope(points: list[GrowthPoint], attr: str) -> float:
+    """The log-log slope of a figure over the number of users: 0 = flat, 1 = grows in proportion."""
+    pairs = [(math.log(p.users), math.log(max(getattr(p, attr), 1e-9))) for p in points]
+    if len(pairs) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in pairs) / len(pairs)
+    mean_y = sum(y for _, y in pairs) / len(pairs)
+    var = sum((x - mean_x) ** 2 for x, _ in pairs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in pairs) / var if var else 0.0
+
+
+def growth_section(points: list[GrowthPoint]) -> str:
+    lines = [
+        "| database | users | instances | due | fan-out | bot CPU / reminder | start-up (0 users) | memory at rest: "
+        "bot + render pool | due query: idle tick / 5,000 due |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in points:
+        problems = f" **INCORRECT: {'; '.join(p.problems)}**" if p.problems else ""
+        cpu = f"{p.bot_cpu_us:.0f} µs" if p.bot_cpu_us else "—"
+        start = (
+            f"{p.start_seconds:.2f} s ({p.start_empty_seconds:.2f} s, {p.start_growth:+.0f}%)"
+            if p.start_seconds
+            else "—"
+        )
+        memory = f"{p.rss_mb:.0f} + {p.pool_mb:.0f} = {p.memory_mb:.0f} MB" if p.rss_mb else "—"
+        lines.append(
+            f"| {p.database} | {p.users:,} | {p.instances} | {p.due:,} | {fmt_rate(p.per_second)} "
+            f"({p.fanout_seconds:.1f} s){problems} | {cpu} | {start} | {memory} | "
+            f"{p.idle_query_ms:.2f} ms / {p.batch_query_ms:.0f} ms |"
+        )
+    sqlite = [p for p in points if p.database == "SQLite"]
+    figures = (
+        ("fan-out/s", "per_second"), ("bot CPU per reminder", "bot_cpu_us"), ("start-up", "start_seconds"),
+        ("memory at rest", "memory_mb"), ("idle due query", "idle_query_ms"), ("5,000-due query", "batch_query_ms"),
+    )  # fmt: skip
+    slopes = ", ".join(f"{name} {slope(sqlite, attr):+.2f}" for name, attr in figures)
+    plans = "\n".join(f"- {p.database}, {p.users:,} users: `{p.plan}`" for p in points if p.plan and p.instances == 1)
+    return (
+        "\n".join(lines)
+        + f"\n\nLog-log slope over the SQLite sizes (figure ∝ users^slope; 0 = flat, 1 = in proportion): {slopes}."
+        + "\n\nQuery plans of the due query (`bot.reminders.queue.due_slots`, an idle tick):\n\n"
+        + plans
+        + "\n"
+    )
+
+
+SECTIONS: list[tuple[str, str]] = []  # (title, markdown) written to RESULTS.md after the table
+
+
+async def scenario_growth(size: Size, folder: Path) -> list[Row]:
+    points = await run_growth(
+        folder, sizes=size.growth_sizes, postgres_users=size.growth_postgres_users, repeats=size.growth_repeats
+    )
+    SECTIONS.append(("Growth", growth_section(points)))
+    sqlite = [p for p in points if p.database == "SQLite"]
+    small, big = sqlite[0], sqlite[-1]
+    problems = [f"{p.database} {p.users:,}: {x}" for p in points for x in p.problems]
+    postgres = [p for p in points if p.database == "PostgreSQL"]
+    pg_text = ", ".join(f"{p.instances} instance(s) {fmt_rate(p.per_second)}" for p in postgres) or "not run"
+    return [
+        Row(
+            f"Growth: fan-out at {big.users:,} users, {big.due:,} due in one minute (SQLite)",
+            f"{fmt_rate(big.per_second)} ({big.fanout_seconds:.1f} s; at {small.users:,}: "
+            f"{fmt_rate(small.per_second)}); PostgreSQL {postgres[0].users if postgres else 0:,} users: {pg_text}",
+            "≥ 3,000/s, each exactly once",
+            "—",
+            "—",
+            big.per_second >= 3000 and not problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            f"Growth: start-up with {big.users:,} users vs 0",
+            f"{big.start_seconds:.2f} s vs {big.start_empty_seconds:.2f} s ({big.start_growth:+.0f}%)",
+            "within 10%",
+            "—",
+            "—",
+            abs(big.start_growth) <= 10,
+        ),
+        Row(
+            f"Growth: memory at rest with {big.users:,} users (bot RSS + render pool PSS)",
+            f"{big.rss_mb:.0f} + {big.pool_mb:.0f} = {big.memory_mb:.0f} MB",
+            "< 150 MB",
+            "—",
+            "—",
+            big.memory_mb < 150,
+        ),
+        Row(
+            f"Growth: the scheduler's due query, {small.users:,} → {big.users:,} users",
+            f"idle tick {small.idle_query_ms:.2f} → {big.idle_query_ms:.2f} ms; 5,000 due {small.batch_query_ms:.0f} → "
+            f"{big.batch_query_ms:.0f} ms (index: {'yes' if all('INDEX' in p.plan.upper() for p in points) else 'NO'})",
+            "independent of the user count (an index)",
+            "—",
+            "—",
+            all("INDEX" in p.plan.upper() for p in points) and big.idle_query_ms < max(1.0, 3 * small.idle_query_ms),
+        ),
+    ]
+
+
 SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "fanout": scenario_fanout,
     "ratelimited": scenario_ratelimited,
@@ -315,6 +423,7 @@ SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "rest": scenario_rest,
     "sends": scenario_sends,
     "peak": scenario_peak,
+    "growth": scenario_growth,
 }
 
 
@@ -406,11 +515,15 @@ def main(argv: list[str] | None = None) -> int:
     rows, crashed = asyncio.run(run(names, size))
     text = table(rows)
     print(text)
+    for title, body in SECTIONS:
+        print(f"\n## {title}\n\n{body}")
     incorrect = [row for row in rows if not row.ok]
     if not args.small and not args.only:
         RESULTS.write_text(
             "# Benchmark results\n\n`python -m bench` (full size), "
-            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n## Machine\n\n{machine()}\n",
+            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n"
+            + "".join(f"## {title}\n\n{body}\n" for title, body in SECTIONS)
+            + f"## Machine\n\n{machine()}\n",
             encoding="utf-8",
         )
         print(f"wrote {RESULTS}", file=sys.stderr)

@@ -60,7 +60,7 @@ class RenderPool:
     def __init__(self, workers: int = 0, queue: int = 12) -> None:
         self.workers = workers if workers > 0 else machine_workers()
         self.queue = queue
-        self._executor: ProcessPoolExecutor | None = None
+        self._ready: asyncio.Task[ProcessPoolExecutor] | None = None
         self._in_flight = 0
         self._warming: list[Future[int]] = []
 
@@ -75,50 +75,61 @@ class RenderPool:
         return self.workers + self.queue
 
     def pids(self) -> list[int]:
-        """The worker processes' ids (for the benchmarks' memory figure)."""
-        executor = self._executor
-        processes = getattr(executor, "_processes", None) or {}
+        """The worker processes' ids (for the benchmarks and tests)."""
+        ready = self._ready
+        if ready is None or not ready.done() or ready.exception() is not None:
+            return []
+        processes = getattr(ready.result(), "_processes", None) or {}
         return [int(pid) for pid in processes]
 
     async def start(self, application: Any = None) -> None:
-        """Start every worker now and warm it up in the background (start-up does not wait for it)."""
+        """Start the workers and warm them up, in the background: start-up does not wait for it (the forkserver
+        imports matplotlib first, a second or two); a render asked for meanwhile waits for it."""
         del application
-        if self._executor is not None:
-            return
-        self._executor = self._new_executor()
-        # One warm-up per worker, submitted at once: the executor starts a process for each.
-        self._warming = [self._executor.submit(worker.ready) for _ in range(self.workers)]
-        log.debug("render pool: %d workers, queue %d", self.workers, self.queue)
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=True))
 
-    def _new_executor(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=worker.warm_up)
+    def _spawn(self, *, warm: bool) -> ProcessPoolExecutor:
+        """(In a thread: starting the forkserver blocks.) A new executor; with `warm`, every worker started now
+        (one warm-up task each, submitted at once: the executor starts a process for each)."""
+        executor = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=worker.warm_up)
+        if warm:
+            self._warming = [executor.submit(worker.ready) for _ in range(self.workers)]
+            log.debug("render pool: %d workers, queue %d", self.workers, self.queue)
+        return executor
 
     async def wait_warm(self) -> list[int]:
         """Wait until every worker has warmed up; their process ids (benchmarks, tests)."""
+        if self._ready is None:
+            raise RuntimeError("the render pool is not running")
+        await asyncio.shield(self._ready)
         return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming)))
 
     async def stop(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            executor = await ready
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker: its result, or `RenderBusy` at once when the queue is full.
         `function` and `args` must be picklable (module-level functions, plain dataclasses)."""
-        executor = self._executor
-        if executor is None:
+        ready = self._ready
+        if ready is None:
             raise RuntimeError("the render pool is not running")
         if self._in_flight >= self.capacity:
             raise RenderBusy
         self._in_flight += 1
         try:
-            return await asyncio.wrap_future(executor.submit(function, *args))
-        except BrokenProcessPool:
-            # A worker died (killed, out of memory): this render fails; the next ones get a fresh pool.
-            if self._executor is executor:
-                log.error("render pool broken: starting new workers")
-                self._executor = self._new_executor()
-                executor.shutdown(wait=False, cancel_futures=True)
-            raise
+            executor = await asyncio.shield(ready)
+            try:
+                return await asyncio.wrap_future(executor.submit(function, *args))
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): this render fails; the next ones get a fresh pool.
+                if self._ready is ready:
+                    log.error("render pool broken: starting new workers")
+                    self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=False))
+                    executor.shutdown(wait=False, cancel_futures=True)
+                raise
         finally:
             self._in_flight -= 1
