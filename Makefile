@@ -40,7 +40,7 @@ run: $(STAMP) ## run the bot on Telegram (needs TELEGRAM_BOT_TOKEN in .env)
 test: $(STAMP) ## the whole test suite (SQLite), on every core (JOBS=1 for one process)
 	@$(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
-test-postgres: $(STAMP) ## the whole test suite against PostgreSQL (TEST_POSTGRES_URL)
+test-postgres: $(STAMP) ## every test that uses the database, against PostgreSQL (TEST_POSTGRES_URL); the rest runs in `make test`
 	@STRETCHBOT_TEST_DB=postgres $(BIN)/python -m pytest -n $(JOBS) $(ARGS)
 
 lint: $(STAMP) ## ruff and mypy (strict on bot/)

@@ -186,7 +186,13 @@ async def serve(application: AnyApplication, settings: Settings, *, webhook: dic
     ctx = app_context_of(application)
     ctx.db.health.on_lost(lambda: stop.request(ctx.db.health.exit_code or EXIT_DATABASE_LOST))
     ctx.reachability.reporting = False
+    early_health = ctx.health_server  # HEALTH_PORT: /healthz answers while Telegram is still being reached
     try:
+        if early_health is not None:
+            try:
+                await early_health.start(application)
+            except OSError as exc:
+                raise StartupFailure(EXIT_CANNOT_LISTEN, str(exc)) from None
         await _race(reach_telegram(application.bot, api_url=settings.telegram_api_url,
                                    window=settings.startup_retry_seconds), stop)  # fmt: skip
         ctx.reachability.reporting = True
@@ -209,6 +215,8 @@ async def serve(application: AnyApplication, settings: Settings, *, webhook: dic
         raise StartupFailure(EXIT_CANNOT_LISTEN, str(exc)) from None
     finally:
         stop.disarm()
+        if early_health is not None:
+            await early_health.stop()
     code = stop.code
     log.info("stopped (exit code %d)", code)
     return code

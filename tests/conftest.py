@@ -86,6 +86,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run with --db=postgres or make test-postgres"))
         if db == "postgres" and item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="inspects SQLite specifics; not applicable to PostgreSQL"))
+        elif db == "postgres" and not item.get_closest_marker("postgres") and not _uses_test_database(item):
+            # Pure code (domain, views, content, the preview on its own SQLite file): the same run as the SQLite pass.
+            item.add_marker(pytest.mark.skip(reason="does not use the test database: runs in the SQLite pass"))
+
+
+_TEST_DATABASE_FIXTURES = frozenset({"database_url", "empty_database_url", "test_db", "postgres_template"})
+
+
+def _uses_test_database(item: pytest.Item) -> bool:
+    """Whether `item` runs against the database chosen for this run (through one of the database fixtures)."""
+    return bool(_TEST_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
 @pytest.fixture(scope="session")

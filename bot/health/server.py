@@ -1,6 +1,8 @@
 """`HealthServer`: a small aiohttp server for `/healthz`, `/readyz` and `/metrics` on `HEALTH_LISTEN:HEALTH_PORT`.
 
-Started with the other components when `HEALTH_PORT` is set (port 0: any free port, see `port`). By default it
+Started before Telegram is reached when `HEALTH_PORT` is set (`bot.runner`: `/healthz` answers while start-up still
+retries Telegram, `/readyz` says what is not ready yet), else with the other components (port 0: any free port, see
+`port`). Starting it again while it runs changes nothing. By default it
 listens on 127.0.0.1 only: the endpoints are for the machine's own health checks and a Prometheus that scrapes
 there (or through a private network: `HEALTH_LISTEN=0.0.0.0`, as in the container image).
 """
@@ -24,7 +26,13 @@ class HealthServer:
         self.port = port
         self._runner: web.AppRunner | None = None
 
+    @property
+    def serving(self) -> bool:
+        return self._runner is not None
+
     async def start(self, application: Any) -> None:
+        if self._runner is not None:
+            return  # already serving (started early, before the other components)
         app = web.Application()
         app.add_routes(self._endpoints.routes())
         runner = web.AppRunner(app, access_log=None, handle_signals=False)

@@ -13,7 +13,7 @@ from bot.ui.message import Button, OutgoingMessage, Reply
 def advice(content: Content, report: SafetyReport) -> Reply:
     """The safety advice for `report`, with the choices that fit where the user was."""
     texts = content.texts
-    parts = [texts.render(f"safety.{report.kind.value}")]
+    parts = [texts.render(_advice_key(report))]
     if not report.recorded:
         return Reply.of(OutgoingMessage("\n\n".join([*parts, texts.render("safety.not_started")])))
     session_id = report.session_id or 0
@@ -31,6 +31,14 @@ def advice(content: Content, report: SafetyReport) -> Reply:
         return Reply.of(OutgoingMessage("\n\n".join(parts), ((gentler, rest),)))
     parts.append(texts.render("safety.offer_rest"))
     return Reply.of(OutgoingMessage("\n\n".join(parts), ((rest,),)))
+
+
+def _advice_key(report: SafetyReport) -> str:
+    """The advice's text: "ease out of the stretch" only while one is under way; a red flag's is the same anywhere."""
+    in_stretch = report.context in ("hold", "routine") or report.pause_seq is not None
+    if report.kind == SafetyKind.RED_FLAG or in_stretch:
+        return f"safety.{report.kind.value}"
+    return f"safety.{report.kind.value}_idle"
 
 
 def choice_taken() -> Reply:

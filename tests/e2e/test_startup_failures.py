@@ -10,12 +10,12 @@ secret) appear nowhere in what the process wrote (stdout and stderr go to its lo
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from aiohttp import web
 
@@ -146,11 +146,19 @@ async def test_telegram_away_at_start_is_waited_for_and_the_bot_comes_up(
     database: Path, telegram: StandInProcess, tmp_path: Path
 ) -> None:
     await telegram.stop()  # its port now refuses connections
-    process = bot(database, telegram.url, tmp_path, STARTUP_RETRY_SECONDS="60")
+    health_port = free_port()
+    process = bot(database, telegram.url, tmp_path, STARTUP_RETRY_SECONDS="60", HEALTH_PORT=str(health_port))
     try:
         offset = await process.launch()
         await wait_until(lambda: "trying again in" in process.log(offset), 20)
-        await asyncio.sleep(2)
+        # While start-up still waits for Telegram, the process answers its health checks: alive, not ready.
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as http:
+            async with http.get(f"http://127.0.0.1:{health_port}/healthz") as response:
+                assert response.status == 200
+            async with http.get(f"http://127.0.0.1:{health_port}/readyz") as response:
+                assert response.status == 503
+                checks = (await response.json())["checks"]
+        assert checks["scheduler"] == "not started" and checks["telegram"] != "ok", checks
         await telegram.start()
         await wait_until(lambda: "stretchbot is up" in process.log(offset), 40)
         await telegram.remote.send_text(USER, "/help")
@@ -185,6 +193,16 @@ async def test_a_webhook_port_in_use_is_one_line(database: Path, telegram: Stand
         code, log = await run_to_exit(bot(database, telegram.url, tmp_path), *webhook)
     assert code == EXIT_CANNOT_LISTEN
     assert_one_clear_line(log, f"127.0.0.1:{port}", "--port")
+
+
+async def test_a_health_port_in_use_is_one_line(database: Path, telegram: StandInProcess, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, log = await run_to_exit(bot(database, telegram.url, tmp_path, HEALTH_PORT=str(port)))
+    assert code == EXIT_CANNOT_LISTEN
+    assert_one_clear_line(log, f"127.0.0.1:{port}", "HEALTH_PORT")
 
 
 async def test_broken_content_is_a_setting_error(database: Path, telegram: StandInProcess, tmp_path: Path) -> None:

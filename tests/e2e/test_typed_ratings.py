@@ -104,6 +104,6 @@ async def test_a_photo_with_a_caption_is_read_as_text(app: AnyApp, user: ChatUse
     await user.send_photo(caption="my back is a 6")
     await read_until(user, "Saved: 6/10")
     await user.send_photo(caption="ouch, it hurts")
-    await read_until(user, "Ease out of the stretch now")
+    await read_until(user, "sorry your back hurts")
     [rating] = await rows(app, Rating, user_id=1001)
     assert (rating.kind, rating.value) == ("adhoc", 6.0)

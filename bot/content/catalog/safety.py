@@ -6,6 +6,8 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "safety.red_flag": (),
     "safety.warning": (),
     "safety.pain": (),
+    "safety.warning_idle": (),
+    "safety.pain_idle": (),
     "safety.paused": (),
     "safety.offer_routine": (),
     "safety.offer_rest": (),
