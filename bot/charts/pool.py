@@ -92,7 +92,9 @@ class RenderPool:
     def _spawn(self, *, warm: bool) -> ProcessPoolExecutor:
         """(In a thread: starting the forkserver blocks.) A new executor; with `warm`, every worker started now
         (one warm-up task each, submitted at once: the executor starts a process for each)."""
-        executor = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=worker.warm_up)
+        executor = ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=worker.warm_up, initargs=(os.getpid(),)
+        )
         if warm:
             self._warming = [executor.submit(worker.ready) for _ in range(self.workers)]
             log.debug("render pool: %d workers, queue %d", self.workers, self.queue)
