@@ -34,9 +34,9 @@ from bot.health.server import HealthServer
 from bot.reminders.dispatcher import ReminderDispatcher
 from bot.reminders.prompts import OutcomePrompter
 from bot.reminders.sending import ReminderSender
-from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.chat_pacer import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.telegram_io.chat_rate_limiter import PerChatRetry
 from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender

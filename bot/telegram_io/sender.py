@@ -25,7 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
-from bot.routine.pacing import ChatPacer
+from bot.telegram_io.chat_pacer import ChatPacer
 from bot.ui.message import OutgoingMessage, Reply, Rows
 
 log = logging.getLogger(__name__)

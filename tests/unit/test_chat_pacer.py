@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 
-from bot.routine.pacing import ChatPacer
+from bot.telegram_io.chat_pacer import ChatPacer
 
 GAP = 0.02
 
