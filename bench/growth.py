@@ -140,11 +140,12 @@ async def postgres_due_query(url: str, due_at: datetime, repeats: int = 15) -> t
 async def sqlite_point(folder: Path, users: int, *, repeats: int) -> GrowthPoint:
     due = max(1, users // 10)
     point = GrowthPoint("SQLite", users, due=due)
+    db_path = folder / f"fanout-{users}-{due}-0.sqlite3"
+    await asyncio.to_thread(db_path.unlink, missing_ok=True)  # the fanout scenario may have left one of that name
     fanout = await run_fanout(folder, users=users, due=due, rate_limit=False, broadcast_per_second=UNLIMITED)
     point.per_second, point.fanout_seconds = fanout.per_second, fanout.seconds
     point.bot_cpu_us = fanout.bot_cpu / max(1, due) * 1e6
     point.problems += fanout.problems
-    db_path = folder / f"fanout-{users}-{due}-0.sqlite3"
     point.idle_query_ms, point.batch_query_ms, point.plan = await asyncio.to_thread(
         sqlite_due_query, db_path, due_minute()
     )

@@ -107,6 +107,8 @@ async def run_rest(folder: Path, *, users: int, repeats: int, usual: bool = True
     result = RestResult(users)
     later = datetime.now(UTC) + timedelta(hours=6)  # nobody due while it runs
     empty_db, full_db = folder / "rest-empty.sqlite3", folder / f"rest-{users}.sqlite3"
+    for path in (empty_db, full_db):  # another scenario in the same folder may have made one of that name
+        await asyncio.to_thread(path.unlink, missing_ok=True)
     await seeded_database(empty_db, 0, 0, later)
     await seeded_database(full_db, users, 0, later)
 
