@@ -253,6 +253,7 @@ async def scenario_peak(size: Size, folder: Path) -> list[Row]:
     ours, samples = await run_peak(folder, plan)
     usual = await run_usual_peak(folder, plan, samples)
     problems = ours.problems
+    delivery = [p for p in problems if "reminder" in p or "deliveries" in p]
     head = (
         f"Morning peak ({plan.users:,} users, {plan.due:,} due, {plan.tap_rate:.0f} taps/s from {plan.tap_users}, "
         f"{plan.routines} routines, /progress {plan.progress_rate:g}/s, /report {plan.report_rate:g}/s, "
@@ -262,7 +263,12 @@ async def scenario_peak(size: Size, folder: Path) -> list[Row]:
     return [
         Row(
             f"{head}: taps",
-            f"p99 {ours.tap_p(0.99):.1f} ms (p50 {ours.tap_p(0.5):.1f}, max {max(ours.tap_ms, default=0):.0f})",
+            f"p99 {ours.tap_p(0.99):.1f} ms (p50 {ours.tap_p(0.5):.1f}, max {max(ours.tap_ms, default=0):.0f}"
+            + (
+                f"; {ours.taps_throttled:,} answered 'slow down' by the per-user throttle)"
+                if ours.taps_throttled
+                else ")"
+            ),
             "p99 < 20 ms",
             f"pyplot in the handler: p99 {usual.tap_p(0.99):.1f} ms (p50 {usual.tap_p(0.5):.1f})",
             ratio(ours.tap_p(0.99), usual.tap_p(0.99), higher_is_better=False),
@@ -301,9 +307,9 @@ async def scenario_peak(size: Size, folder: Path) -> list[Row]:
             "≥ 3,000/s, each exactly once",
             "—",
             "—",
-            ours.per_second >= 3000 and not problems,
-            ok=not problems,
-            notes=problems,
+            ours.per_second >= 3000 and not delivery,
+            ok=not delivery,
+            notes=delivery,
         ),
         Row(
             "Morning peak: the event loop's longest stall",
