@@ -10,13 +10,14 @@ import argparse
 import asyncio
 import gc
 import logging
+import math
 import os
 import platform
 import sys
 import time
 import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -25,10 +26,13 @@ from typing import Any
 import psutil
 
 from bench.baseline_jobqueue import run_daily_fanout
+from bench.baseline_peak import run_usual_peak
 from bench.baseline_transport import run_plain_sends
 from bench.common import Row, fmt_rate, ratio, workdir
 from bench.fanout import run_fanout
 from bench.flood import run_flood
+from bench.growth import GrowthPoint, run_growth
+from bench.peak import Plan, percentile, run_peak
 from bench.rest import RestResult, run_rest
 from bench.taps import run_taps
 from bot.event_loop import use_fastest_event_loop
@@ -53,6 +57,10 @@ class Size:
     rest_repeats: int = 5
     plain_sends: int = 10_000
     send_concurrency: int | None = None  # None: the bot's default
+    peak: Plan = field(default_factory=Plan)
+    growth_sizes: tuple[int, ...] = (10_000, 100_000, 1_000_000)
+    growth_postgres_users: int | None = 100_000
+    growth_repeats: int = 3
 
 
 FULL = Size()
@@ -70,7 +78,14 @@ SMALL = Size(
     rest_users=2_000,
     rest_repeats=1,
     plain_sends=500,
-)
+    peak=Plan(
+        users=2_000, due=200, tap_users=50, tap_rate=50.0, routines=4, progress_rate=2.0, report_rate=1.0,
+        seconds=3.0, time_scale=20.0,
+    ),
+    growth_sizes=(1_000, 4_000),
+    growth_postgres_users=None,
+    growth_repeats=1,
+)  # fmt: skip
 UNLIMITED = 100_000.0  # reminders/s: pacing out of the way when the stand-in has no limit
 
 
@@ -188,6 +203,7 @@ async def scenario_rest(size: Size, folder: Path) -> list[Row]:
     rest: RestResult = await run_rest(folder, users=size.rest_users, repeats=size.rest_repeats)
     empty, full = RestResult.median(rest.ours_empty, "seconds"), RestResult.median(rest.ours_full, "seconds")
     rss = RestResult.median(rest.ours_full, "rss_mb")
+    pool = RestResult.median(rest.ours_full, "pool_mb")
     usual_start = RestResult.median(rest.usual_full, "seconds")
     usual_add = RestResult.median(rest.usual_full, "add_seconds")
     usual_rss = RestResult.median(rest.usual_full, "rss_mb")
@@ -202,9 +218,9 @@ async def scenario_rest(size: Size, folder: Path) -> list[Row]:
             abs(growth) <= 10,
         ),
         Row(
-            f"At rest, memory with {size.rest_users:,} users",
-            f"{rss:.0f} MB RSS",
-            "< 120 MB",
+            f"At rest, memory with {size.rest_users:,} users (the bot's RSS + its render pool's PSS)",
+            f"{rss:.0f} MB RSS + {pool:.0f} MB render pool = {rss + pool:.0f} MB",
+            "< 120 MB (RSS)",
             f"run_daily ×{size.rest_users:,}: {usual_rss:.0f} MB",
             ratio(rss, usual_rss, higher_is_better=False),
             rss < 120,
@@ -232,6 +248,180 @@ async def scenario_sends(size: Size, folder: Path) -> list[Row]:
     ]
 
 
+async def scenario_peak(size: Size, folder: Path) -> list[Row]:
+    plan = size.peak
+    ours, samples = await run_peak(folder, plan)
+    usual = await run_usual_peak(folder, plan, samples)
+    problems = ours.problems
+    delivery = [p for p in problems if "reminder" in p or "deliveries" in p]
+    head = (
+        f"Morning peak ({plan.users:,} users, {plan.due:,} due, {plan.tap_rate:.0f} taps/s from {plan.tap_users}, "
+        f"{plan.routines} routines, /progress {plan.progress_rate:g}/s, /report {plan.report_rate:g}/s, "
+        f"{plan.seconds:.0f} s; render pool of {ours.pool_workers})"
+    )
+    lateness_ms = [v * 1000 for v in ours.timer_lateness]
+    return [
+        Row(
+            f"{head}: taps",
+            f"p99 {ours.tap_p(0.99):.1f} ms (p50 {ours.tap_p(0.5):.1f}, max {max(ours.tap_ms, default=0):.0f}"
+            + (
+                f"; {ours.taps_throttled:,} answered 'slow down' by the per-user throttle)"
+                if ours.taps_throttled
+                else ")"
+            ),
+            "p99 < 20 ms",
+            f"pyplot in the handler: p99 {usual.tap_p(0.99):.1f} ms (p50 {usual.tap_p(0.5):.1f})",
+            ratio(ours.tap_p(0.99), usual.tap_p(0.99), higher_is_better=False),
+            ours.tap_p(0.99) < 20 and not problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            "Morning peak: /progress chart (request → photo sent)",
+            ours.charts.describe(),
+            "p95 < 1 s",
+            f"pyplot in the handler: {usual.charts.describe()}",
+            ratio(ours.charts.p95(), usual.charts.p95(), higher_is_better=False),
+            bool(ours.charts.done) and ours.charts.p95() < 1.0,
+        ),
+        Row(
+            "Morning peak: /report (request → PDF sent)",
+            ours.reports.describe(),
+            "p95 < 3 s",
+            f"in the handler: {usual.reports.describe()}",
+            ratio(ours.reports.p95(), usual.reports.p95(), higher_is_better=False),
+            bool(ours.reports.done) and ours.reports.p95() < 3.0,
+        ),
+        Row(
+            "Morning peak: routine timers (due → outcome and cue shown)",
+            f"lateness p99 {percentile(lateness_ms, 0.99):.0f} ms (p50 {percentile(lateness_ms, 0.5):.0f}, "
+            f"{len(lateness_ms)} timers)",
+            "p99 < 250 ms",
+            "—",
+            "—",
+            bool(lateness_ms) and percentile(lateness_ms, 0.99) < 250,
+        ),
+        Row(
+            "Morning peak: reminder fan-out",
+            f"{fmt_rate(ours.per_second)} ({ours.reminders_sent:,} in {ours.fanout_seconds:.2f} s)",
+            "≥ 3,000/s, each exactly once",
+            "—",
+            "—",
+            ours.per_second >= 3000 and not delivery,
+            ok=not delivery,
+            notes=delivery,
+        ),
+        Row(
+            "Morning peak: the event loop's longest stall",
+            f"{ours.longest_stall * 1000:.0f} ms (p99 {ours.stall_p99 * 1000:.1f})",
+            "≤ 50 ms",
+            f"pyplot in the handler: {usual.longest_stall * 1000:.0f} ms (p99 {usual.stall_p99 * 1000:.1f})",
+            ratio(ours.longest_stall, usual.longest_stall, higher_is_better=False),
+            ours.longest_stall <= 0.05,
+        ),
+    ]
+
+
+def slope(points: list[GrowthPoint], attr: str) -> float:
+    """The log-log slope of a figure over the number of users: 0 = flat, 1 = grows in proportion."""
+    pairs = [(math.log(p.users), math.log(max(getattr(p, attr), 1e-9))) for p in points]
+    if len(pairs) < 2:
+        return 0.0
+    mean_x = sum(x for x, _ in pairs) / len(pairs)
+    mean_y = sum(y for _, y in pairs) / len(pairs)
+    var = sum((x - mean_x) ** 2 for x, _ in pairs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in pairs) / var if var else 0.0
+
+
+def growth_section(points: list[GrowthPoint]) -> str:
+    lines = [
+        "| database | users | instances | due | fan-out | bot CPU / reminder | start-up (0 users) | memory at rest: "
+        "bot + render pool | due query: idle tick / 5,000 due |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for p in points:
+        problems = f" **INCORRECT: {'; '.join(p.problems)}**" if p.problems else ""
+        cpu = f"{p.bot_cpu_us:.0f} µs" if p.bot_cpu_us else "—"
+        start = (
+            f"{p.start_seconds:.2f} s ({p.start_empty_seconds:.2f} s, {p.start_growth:+.0f}%)"
+            if p.start_seconds
+            else "—"
+        )
+        memory = f"{p.rss_mb:.0f} + {p.pool_mb:.0f} = {p.memory_mb:.0f} MB" if p.rss_mb else "—"
+        lines.append(
+            f"| {p.database} | {p.users:,} | {p.instances} | {p.due:,} | {fmt_rate(p.per_second)} "
+            f"({p.fanout_seconds:.1f} s){problems} | {cpu} | {start} | {memory} | "
+            f"{p.idle_query_ms:.2f} ms / {p.batch_query_ms:.0f} ms |"
+        )
+    sqlite = [p for p in points if p.database == "SQLite"]
+    figures = (
+        ("fan-out/s", "per_second"), ("bot CPU per reminder", "bot_cpu_us"), ("start-up", "start_seconds"),
+        ("memory at rest", "memory_mb"), ("idle due query", "idle_query_ms"), ("5,000-due query", "batch_query_ms"),
+    )  # fmt: skip
+    slopes = ", ".join(f"{name} {slope(sqlite, attr):+.2f}" for name, attr in figures)
+    plans = "\n".join(f"- {p.database}, {p.users:,} users: `{p.plan}`" for p in points if p.plan and p.instances == 1)
+    return (
+        "\n".join(lines)
+        + f"\n\nLog-log slope over the SQLite sizes (figure ∝ users^slope; 0 = flat, 1 = in proportion): {slopes}."
+        + "\n\nQuery plans of the due query (`bot.reminders.queue.due_slots`, an idle tick):\n\n"
+        + plans
+        + "\n"
+    )
+
+
+SECTIONS: list[tuple[str, str]] = []  # (title, markdown) written to RESULTS.md after the table
+
+
+async def scenario_growth(size: Size, folder: Path) -> list[Row]:
+    points = await run_growth(
+        folder, sizes=size.growth_sizes, postgres_users=size.growth_postgres_users, repeats=size.growth_repeats
+    )
+    SECTIONS.append(("Growth", growth_section(points)))
+    sqlite = [p for p in points if p.database == "SQLite"]
+    small, big = sqlite[0], sqlite[-1]
+    problems = [f"{p.database} {p.users:,}: {x}" for p in points for x in p.problems]
+    postgres = [p for p in points if p.database == "PostgreSQL"]
+    pg_text = ", ".join(f"{p.instances} instance(s) {fmt_rate(p.per_second)}" for p in postgres) or "not run"
+    return [
+        Row(
+            f"Growth: fan-out at {big.users:,} users, {big.due:,} due in one minute (SQLite)",
+            f"{fmt_rate(big.per_second)} ({big.fanout_seconds:.1f} s; at {small.users:,}: "
+            f"{fmt_rate(small.per_second)}); PostgreSQL {postgres[0].users if postgres else 0:,} users: {pg_text}",
+            "≥ 3,000/s, each exactly once",
+            "—",
+            "—",
+            big.per_second >= 3000 and not problems,
+            ok=not problems,
+            notes=problems,
+        ),
+        Row(
+            f"Growth: start-up with {big.users:,} users vs 0",
+            f"{big.start_seconds:.2f} s vs {big.start_empty_seconds:.2f} s ({big.start_growth:+.0f}%)",
+            "within 10%",
+            "—",
+            "—",
+            abs(big.start_growth) <= 10,
+        ),
+        Row(
+            f"Growth: memory at rest with {big.users:,} users (bot RSS + render pool PSS)",
+            f"{big.rss_mb:.0f} + {big.pool_mb:.0f} = {big.memory_mb:.0f} MB",
+            "< 150 MB",
+            "—",
+            "—",
+            big.memory_mb < 150,
+        ),
+        Row(
+            f"Growth: the scheduler's due query, {small.users:,} → {big.users:,} users",
+            f"idle tick {small.idle_query_ms:.2f} → {big.idle_query_ms:.2f} ms; 5,000 due {small.batch_query_ms:.0f} → "
+            f"{big.batch_query_ms:.0f} ms (index: {'yes' if all('INDEX' in p.plan.upper() for p in points) else 'NO'})",
+            "independent of the user count (an index)",
+            "—",
+            "—",
+            all("INDEX" in p.plan.upper() for p in points) and big.idle_query_ms < max(1.0, 3 * small.idle_query_ms),
+        ),
+    ]
+
+
 SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "fanout": scenario_fanout,
     "ratelimited": scenario_ratelimited,
@@ -239,6 +429,8 @@ SCENARIOS: dict[str, Callable[[Size, Path], Awaitable[list[Row]]]] = {
     "flood": scenario_flood,
     "rest": scenario_rest,
     "sends": scenario_sends,
+    "peak": scenario_peak,
+    "growth": scenario_growth,
 }
 
 
@@ -330,11 +522,15 @@ def main(argv: list[str] | None = None) -> int:
     rows, crashed = asyncio.run(run(names, size))
     text = table(rows)
     print(text)
+    for title, body in SECTIONS:
+        print(f"\n## {title}\n\n{body}")
     incorrect = [row for row in rows if not row.ok]
     if not args.small and not args.only:
         RESULTS.write_text(
             "# Benchmark results\n\n`python -m bench` (full size), "
-            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n## Machine\n\n{machine()}\n",
+            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n"
+            + "".join(f"## {title}\n\n{body}\n" for title, body in SECTIONS)
+            + f"## Machine\n\n{machine()}\n",
             encoding="utf-8",
         )
         print(f"wrote {RESULTS}", file=sys.stderr)

@@ -145,44 +145,53 @@ def due_minute(now: datetime | None = None) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def seed(db_path: Path, users: int, due: int, due_at: datetime, *, first_id: int = 1, seed_value: int = 7) -> list[int]:
-    """Bulk-insert `users` onboarded, active users with a timezone and one reminder slot each; the first `due` of
-    them (user ids first_id..) are due at `due_at`, the others later today or tomorrow. Returns the due user ids."""
+def seed_chunks(
+    users: int, due: int, due_at: datetime, *, first_id: int = 1, seed_value: int = 7, chunk: int = 20_000
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """(user rows, reminder slot rows), `chunk` users at a time: `users` onboarded, active users with a timezone and
+    one reminder slot each; the first `due` of them (user ids first_id..) are due at `due_at`, the others later
+    today or tomorrow."""
     rng = random.Random(seed_value)
-    engine = create_engine(f"sqlite:///{db_path}")
     created = due_at - timedelta(days=3)
-    user_rows: list[dict[str, Any]] = []
-    slot_rows: list[dict[str, Any]] = []
-    for index in range(users):
-        user_id = first_id + index
-        zone_name = ZONES[index % len(ZONES)]
-        zone = ZoneInfo(zone_name)
-        # the due ones at due_at; the others somewhere in the next day, never in the due minute
-        next_due = due_at if index < due else due_at + timedelta(minutes=rng.randint(5, 24 * 60 - 5))
-        local_time: dtime = next_due.astimezone(zone).time().replace(second=0, microsecond=0)
-        user_rows.append(
-            {
-                "id": user_id,
-                "chat_id": user_id,
-                "timezone": zone_name,
-                "onboarding_step": None,
-                "onboarded_at": created,
-                "awaiting_input": None,
-                "status": "active",
-                "snooze_minutes": 15,
-                "paused_until": None,
-                "routine_id": "pigeon",
-                "created_at": created,
-                "updated_at": created,
-            }
-        )
-        slot_rows.append(
-            {"user_id": user_id, "slot": 1, "local_time": local_time, "enabled": True, "next_due_at": next_due}
-        )
+    for start in range(0, users, chunk):
+        user_rows: list[dict[str, Any]] = []
+        slot_rows: list[dict[str, Any]] = []
+        for index in range(start, min(users, start + chunk)):
+            user_id = first_id + index
+            zone_name = ZONES[index % len(ZONES)]
+            zone = ZoneInfo(zone_name)
+            # the due ones at due_at; the others somewhere in the next day, never in the due minute
+            next_due = due_at if index < due else due_at + timedelta(minutes=rng.randint(5, 24 * 60 - 5))
+            local_time: dtime = next_due.astimezone(zone).time().replace(second=0, microsecond=0)
+            user_rows.append(
+                {
+                    "id": user_id,
+                    "chat_id": user_id,
+                    "timezone": zone_name,
+                    "onboarding_step": None,
+                    "onboarded_at": created,
+                    "awaiting_input": None,
+                    "status": "active",
+                    "snooze_minutes": 15,
+                    "paused_until": None,
+                    "routine_id": "pigeon",
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            slot_rows.append(
+                {"user_id": user_id, "slot": 1, "local_time": local_time, "enabled": True, "next_due_at": next_due}
+            )
+        yield user_rows, slot_rows
+
+
+def seed(db_path: Path, users: int, due: int, due_at: datetime, *, first_id: int = 1, seed_value: int = 7) -> list[int]:
+    """Bulk-insert the users of `seed_chunks` into a migrated SQLite file. Returns the due user ids."""
+    engine = create_engine(f"sqlite:///{db_path}")
     with engine.begin() as connection:
-        for start in range(0, users, 20_000):
-            connection.execute(insert(User.__table__), user_rows[start : start + 20_000])
-            connection.execute(insert(ReminderSlot.__table__), slot_rows[start : start + 20_000])
+        for user_rows, slot_rows in seed_chunks(users, due, due_at, first_id=first_id, seed_value=seed_value):
+            connection.execute(insert(User.__table__), user_rows)
+            connection.execute(insert(ReminderSlot.__table__), slot_rows)
     engine.dispose()
     return [first_id + i for i in range(due)]
 

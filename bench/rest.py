@@ -25,6 +25,7 @@ class StartResult:
     seconds: float  # process start -> first getUpdates arrives at the stand-in
     rss_mb: float  # resident memory once polling (after the first scheduler tick)
     add_seconds: float | None = None  # the usual approach: time to add every job
+    pool_mb: float = 0.0  # the bot's child processes (the render pool's workers and forkserver): their PSS
 
 
 @dataclass
@@ -73,8 +74,9 @@ async def _measure_with(
         first = await _first_get_updates(standin, process, started + 300)
         if first is None:
             raise RuntimeError(f"{' '.join(args[1:3])} never polled (exit code {process.poll()})")
-        await asyncio.sleep(settle)  # past the dispatcher's first tick
+        await asyncio.sleep(settle)  # past the dispatcher's first tick, and the render pool warm
         rss = psutil.Process(process.pid).memory_info().rss / 2**20
+        pool = children_pss_mb(process.pid)
     finally:
         process.terminate()
         try:
@@ -86,13 +88,27 @@ async def _measure_with(
     for line in (out or "").splitlines():
         if line.startswith("ADDED "):
             add_seconds = float(line.split()[2])
-    return StartResult(first - started, rss, add_seconds)
+    return StartResult(first - started, rss, add_seconds, pool)
+
+
+def children_pss_mb(pid: int) -> float:
+    """Memory of a process's descendants (the render pool): proportional set size, so pages they share with each
+    other (the forkserver's matplotlib, inherited by every worker) are counted once in all."""
+    total = 0
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            total += child.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total / 2**20
 
 
 async def run_rest(folder: Path, *, users: int, repeats: int, usual: bool = True) -> RestResult:
     result = RestResult(users)
     later = datetime.now(UTC) + timedelta(hours=6)  # nobody due while it runs
     empty_db, full_db = folder / "rest-empty.sqlite3", folder / f"rest-{users}.sqlite3"
+    for path in (empty_db, full_db):  # another scenario in the same folder may have made one of that name
+        await asyncio.to_thread(path.unlink, missing_ok=True)
     await seeded_database(empty_db, 0, 0, later)
     await seeded_database(full_db, users, 0, later)
 
@@ -104,8 +120,8 @@ async def run_rest(folder: Path, *, users: int, repeats: int, usual: bool = True
     ours = [sys.executable, "-m", "bot", "run"]
     usual_args = [sys.executable, "-m", "bench.baseline_jobqueue", "rest", "{url}", str(full_db)]
     for _ in range(repeats):  # interleaved, so a slow moment of the machine hits both alike
-        result.ours_empty.append(await _measure(ours, bot_env(empty_db), folder, settle=1.5))
-        result.ours_full.append(await _measure(ours, bot_env(full_db), folder, settle=1.5))
+        result.ours_empty.append(await _measure(ours, bot_env(empty_db), folder, settle=3.0))
+        result.ours_full.append(await _measure(ours, bot_env(full_db), folder, settle=3.0))
     if usual:
         result.usual_full.append(await _measure(usual_args, env_for_child(), ROOT, settle=1.0))
     return result

@@ -1,8 +1,9 @@
 """`build_application(settings)`: the one factory that wires the bot together. Importing it does nothing.
 
 Start-up (`post_init`) checks the database (the right file, the schema up to date, writable: `bot.db.startup`),
-registers the command menu and starts the components: the database watcher, and those that rebuild their
-in-memory state from the database (the reminder dispatcher, routine timers).
+registers the command menu and starts the components: the database watcher, the render pool (worker processes that
+draw charts and reports), and those that rebuild their in-memory state from the database (the reminder dispatcher,
+routine timers).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.backup.scheduled import ScheduledBackup
+from bot.charts.pool import RenderPool
 from bot.config import Settings
 from bot.content.loader import Content, load_content
 from bot.context import APP_KEY, AppContext, BotContext, StartUp, app_context_of
@@ -34,6 +36,7 @@ from bot.reminders.prompts import OutcomePrompter
 from bot.reminders.sending import ReminderSender
 from bot.routine.runtime import RoutineRuntime
 from bot.telegram_io.aiohttp_request import AiohttpRequest
+from bot.telegram_io.chat_pacer import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.telegram_io.chat_rate_limiter import PerChatRetry
 from bot.telegram_io.reachability import TelegramReachability
 from bot.telegram_io.sender import Sender
@@ -116,7 +119,8 @@ def build_application(
         .post_shutdown(_post_shutdown)
         .build()
     )
-    sender = Sender(application.bot)
+    # At most one new message a second in each chat (Telegram's limit), scaled like every routine timer.
+    sender = Sender(application.bot, ChatPacer(MESSAGE_GAP_SECONDS / settings.time_scale))
     ctx = AppContext(
         settings=settings,
         content=content,
@@ -136,6 +140,7 @@ def build_application(
     ctx.backup = ScheduledBackup(settings)
     ctx.prompter = OutcomePrompter(ctx)
     ctx.digest = CoachDigest(ctx)
+    ctx.renders = RenderPool(settings.render_workers, settings.render_queue)
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:
         ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)

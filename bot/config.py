@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # note, taps still answered.
     update_rate_per_user: float = Field(default=2.0, gt=0, le=1000)
     update_burst_per_user: int = Field(default=8, ge=1, le=10_000)
+    # Charts and reports are drawn in this many worker processes (0: one per core, at most 4); with all of them busy
+    # and RENDER_QUEUE more waiting, a request is answered "busy, try again in a minute" (bot.charts.pool).
+    render_workers: int = Field(default=0, ge=0, le=64)
+    render_queue: int = Field(default=12, ge=0, le=1000)
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -26,6 +26,7 @@ from bot.ui.message import OutgoingMessage, Reply
 
 if TYPE_CHECKING:
     from bot.backup.scheduled import ScheduledBackup
+    from bot.charts.pool import RenderPool
     from bot.health.database_watcher import DatabaseWatcher
     from bot.health.errors import ErrorReporter
     from bot.health.http import HealthEndpoints
@@ -73,6 +74,7 @@ class AppContext:
     backup: ScheduledBackup = field(init=False)
     prompter: OutcomePrompter = field(init=False)
     digest: CoachDigest = field(init=False)
+    renders: RenderPool = field(init=False)  # charts and reports, drawn in worker processes
     metrics: Metrics = field(init=False)
     errors: ErrorReporter = field(init=False)
     health: HealthEndpoints = field(init=False)
@@ -84,6 +86,7 @@ class AppContext:
         served = [self.health_server] if self.health_server is not None else []
         return [
             self.watcher,
+            self.renders,
             self.dispatcher,
             self.prompter,
             self.digest,

@@ -5,8 +5,9 @@ better. Top panel: the before and after ratings per day, ratings typed at other 
 before ratings, and a shaded band around the baseline (the first week) as wide as a meaningful change. Middle
 panel (when there are answers): morning-stiffness minutes as bars. Bottom strip, labelled: each day done (dot),
 skipped (cross, with the reason under it) or paused (grey bar). The window is chosen by the caller to fit the data.
-Rendering is CPU work: call it off the event loop (`asyncio.to_thread`). A lock keeps renders one at a time, as
-matplotlib's font machinery is not thread-safe.
+Rendering is CPU work: the bot runs it in its render pool (`bot.charts.pool`, worker processes), so the data in
+is a plain picklable dataclass. A lock keeps renders one at a time within a process, as matplotlib's font machinery
+is not thread-safe.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@ as a PNG out (matplotlib, imported on first use).
 
 Laid out to be read in a minute, top to bottom: who and when; baseline vs now for each measure with its
 meaningful-change verdict; the weekly trends (before/after ratings, stiffness minutes); then adherence, left vs
-right, safety events and the routine side by side; a disclaimer at the foot. Rendering is CPU work: call it off
-the event loop (`asyncio.to_thread`); it shares the chart's lock (matplotlib's font machinery is not thread-safe).
+right, safety events and the routine side by side; a disclaimer at the foot. Rendering is CPU work: the bot runs
+it in its render pool (`bot.charts.pool`, worker processes), so the page is plain picklable data; it shares the
+chart's lock (matplotlib's font machinery is not thread-safe).
 """
 
 from __future__ import annotations

@@ -4,13 +4,13 @@ The chart and the report are drawn off the event loop, as /progress and /report 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.charts.pool import RenderBusy
 from bot.charts.progress_chart import render_progress_png
 from bot.charts.report_page import render_report
 from bot.context import BotContext
@@ -72,15 +72,18 @@ async def on_client(update: Update, context: BotContext) -> None:
         await context.reply(roster_views.not_your_client(scope.content))
         return
     content = scope.content
-    await context.reply(Reply(messages=(roster_views.summary(content, view, day_month(view.since)),)))
-    messages = []  # then the pictures, drawn off the event loop
-    if view.progress.has_data:
-        png = await asyncio.to_thread(render_progress_png, roster_views.chart_data(content, view))
-        messages.append(roster_views.chart(content, view, png))
-    if view.facts is not None and view.facts.has_data:
-        page = report_views.report_data(content, view.facts, name=view.name, today=view.scope.today)
-        pdf, report_png = await asyncio.to_thread(render_report, page)  # CPU work: off the event loop
-        messages.extend(roster_views.report_files(content, view.name, view.facts, pdf, report_png))
+    await context.reply(Reply(messages=(roster_views.summary(content, view, day_month(view.since, content.formats)),)))
+    messages = []  # then the pictures, drawn in the render pool (never in the event loop's interpreter)
+    try:
+        if view.progress.has_data:
+            png = await app.renders.run(render_progress_png, roster_views.chart_data(content, view))
+            messages.append(roster_views.chart(content, view, png))
+        if view.facts is not None and view.facts.has_data:
+            page = report_views.report_data(content, view.facts, name=view.name, today=view.scope.today)
+            pdf, report_png = await app.renders.run(render_report, page)
+            messages.extend(roster_views.report_files(content, view.name, view.facts, pdf, report_png))
+    except RenderBusy:
+        messages.append(common_views.busy(content))
     log.info("a coach opened a client's summary")
     await context.reply_on(None, Reply(messages=tuple(messages)))  # the tap was answered with the summary
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
+from bot.charts.pool import RenderBusy
 from bot.charts.progress_chart import render_progress_png
 from bot.context import BotContext
 from bot.services import progress as service
@@ -16,7 +16,7 @@ from bot.views import progress as views
 
 
 async def on_progress(_update: Update, context: BotContext) -> None:
-    """/progress: the chart and the summary."""
+    """/progress: the chart and the summary (or "busy, try again in a minute" when every chart worker is busy)."""
     scope = await context.scope()
     async with context.app.db.unit_of_work(read_only=True) as uow:
         report = await service.progress(uow, scope)
@@ -26,7 +26,11 @@ async def on_progress(_update: Update, context: BotContext) -> None:
     if not report.has_data:
         await context.reply(views.no_data(scope.content))
         return
-    png = await asyncio.to_thread(render_progress_png, views.chart_data(scope.content, report))
+    try:  # CPU work: in a worker process, never in the event loop's interpreter
+        png = await context.app.renders.run(render_progress_png, views.chart_data(scope.content, report))
+    except RenderBusy:
+        await context.reply(common_views.busy(scope.content))
+        return
     await context.reply(views.progress_message(scope.content, report, png))
 
 

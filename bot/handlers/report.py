@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.charts.pool import RenderBusy
 from bot.charts.report_page import render_report
 from bot.context import BotContext
 from bot.handlers.routing import callback_pattern, parsed_callback
@@ -34,7 +34,11 @@ async def _send_report(update: Update, context: BotContext, days: int) -> None:
         return
     name = update.effective_user.first_name if update.effective_user is not None else None
     page = views.report_data(scope.content, facts, name=name, today=scope.today)
-    pdf, png = await asyncio.to_thread(render_report, page)  # CPU work: off the event loop
+    try:  # CPU work: in a worker process, never in the event loop's interpreter
+        pdf, png = await context.app.renders.run(render_report, page)
+    except RenderBusy:
+        await context.reply(common_views.busy(scope.content))
+        return
     log.info("report sent (%d days)", (facts.end - facts.start).days + 1)
     await context.reply(views.report_files(scope.content, facts, pdf, png))
 

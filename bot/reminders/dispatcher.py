@@ -60,6 +60,9 @@ from bot.telegram_io.sender import RecipientBlocked
 log = logging.getLogger(__name__)
 
 CLAIM_BATCH = 500
+# Due slots turned into deliveries per transaction. With SQLite in the event loop's thread a batch is one unbroken
+# stretch of the loop: 5,000 at once stalled every update for 100-200 ms (bench: the morning peak's longest stall).
+MATERIALIZE_BATCH = 500
 # At most this many finished sends are not yet recorded at any time: what a crash can repeat, besides the sends
 # in flight. Smaller means more transactions (one per RECORD_BATCH // 2 sends). Measured with `make bench` (10,000
 # due, 100,000 users): 20 -> 2,350 reminders/s, 50 -> 3,300/s, 100 -> 3,580/s; 50 keeps a crash's duplicates
@@ -193,8 +196,9 @@ class ReminderDispatcher:
         while True:
             async with self.ctx.db.unit_of_work() as uow:
                 handled = await materialize_due(
-                    uow.session, now, catch_up=catch_up, default_timezone=settings.default_timezone
-                )
+                    uow.session, now, catch_up=catch_up, default_timezone=settings.default_timezone,
+                    limit=MATERIALIZE_BATCH,
+                )  # fmt: skip
             if handled == 0:
                 break
         sent = missed = 0

@@ -12,7 +12,6 @@ from bot.content.loader import Content
 from bot.domain.coaching import TELEGRAM_FILE
 from bot.domain.routine_effects import CancelTimers
 from bot.domain.routine_model import with_texts_of
-from bot.routine.pacing import ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.routine import walking
 from bot.services.routine.outcome import Outcome, OutcomeKind, PendingTimer
@@ -32,10 +31,10 @@ async def ask_to_continue(app: AppContext, pending: PendingTimer) -> None:
     await app.sender.send(pending.chat_id, views.interrupted(content, routine, pending.session_id))
 
 
-async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer: ChatPacer | None) -> None:
+async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan) -> None:
     """Edit the live message (if asked), take the buttons off it when new messages follow, send them (each in its
-    chat's slot: at most one new message a second), remember the last one sent as the new live message; then send
-    the sound cue and delete the one before it (or just delete it, at the end)."""
+    chat's slot, the `Sender`'s `ChatPacer`: at most one new message a second), remember the last one sent as the
+    new live message; then send the sound cue and delete the one before it (or just delete it, at the end)."""
     chat_id = outcome.chat_id if outcome.chat_id is not None else outcome.user_id
     assert chat_id is not None
     messages, edit = plan.send, plan.edit
@@ -52,10 +51,7 @@ async def _show(app: AppContext, outcome: Outcome, plan: views.RenderPlan, pacer
         messages = [replace(message, silent=True) for message in messages]
 
     async def send(message: OutgoingMessage) -> int:
-        if pacer is None:
-            return await _send(app, chat_id, message)
-        async with pacer.slot(chat_id):
-            return await _send(app, chat_id, message)
+        return await _send(app, chat_id, message)
 
     if edit is not None:
         if live is None:
@@ -134,13 +130,7 @@ def _plan(content: Content, outcome: Outcome) -> views.RenderPlan:
             return views.RenderPlan()
 
 
-async def present(
-    app: AppContext,
-    timers: RoutineTimers,
-    outcome: Outcome,
-    pacer: ChatPacer | None = None,
-    content: Content | None = None,
-) -> None:
+async def present(app: AppContext, timers: RoutineTimers, outcome: Outcome, content: Content | None = None) -> None:
     """Act on the outcome after its commit: cancel timers, show its messages, arm its timer; in `content`'s language
     (the user's), with the routine's texts in it."""
     content = content if content is not None else app.content
@@ -162,6 +152,6 @@ async def present(
     else:
         plan = _plan(content, outcome)
         if plan.send or plan.edit is not None or plan.cue is not None or plan.clear_cue:
-            await _show(app, outcome, plan, pacer)
+            await _show(app, outcome, plan)
     if outcome.timer is not None:
         timers.arm(outcome.timer)

@@ -28,7 +28,6 @@ from bot.domain.routine_effects import Finished
 from bot.domain.routine_events import TimerFired
 from bot.logging_setup import log_failure
 from bot.routine import presenter
-from bot.routine.pacing import MESSAGE_GAP_SECONDS, ChatPacer
 from bot.routine.timers import RoutineTimers
 from bot.services.ratings import RatingSource
 from bot.services.routine import starting, walking
@@ -68,7 +67,6 @@ class RoutineRuntime:
         self.observer = observer
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # user id -> (lock, users of it)
         self.timers = RoutineTimers(self._on_timer)
-        self.pacer = ChatPacer(MESSAGE_GAP_SECONDS / max(app.settings.time_scale, 1e-9))
 
     def env(self) -> RoutineEnv:
         app = self._app
@@ -103,7 +101,7 @@ class RoutineRuntime:
             _observe(self.observer, outcome)
             if query_id is not None:
                 await app.sender.answer(query_id, views.tap_answer(content, outcome.kind))
-            await presenter.present(app, self.timers, outcome, self.pacer, content)
+            await presenter.present(app, self.timers, outcome, content=content)
         return outcome
 
     async def begin(
@@ -195,7 +193,7 @@ class RoutineRuntime:
                     outcome = await walking.refreshed_view(uow, self.env(), pending.session_id)
                 if outcome is not None:
                     content = app.content_for(pending.language)
-                    await presenter.present(app, self.timers, outcome, self.pacer, content)
+                    await presenter.present(app, self.timers, outcome, content=content)
         except Exception as exc:  # one unreachable user must not stop the others' timers
             log.warning("could not refresh an interrupted routine: %s", type(exc).__name__)
 

@@ -25,6 +25,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 
+from bot.telegram_io.chat_pacer import ChatPacer
 from bot.ui.message import OutgoingMessage, Reply, Rows
 
 log = logging.getLogger(__name__)
@@ -102,11 +103,17 @@ MAX_CAPTION = 1024  # Telegram's limit for a caption (checked on the HTML text: 
 
 
 class Sender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pacer: ChatPacer | None = None) -> None:
         self.bot = bot
+        # Every new message (not edits, deletions or button answers) takes its chat's slot: at most one a second.
+        self.pacer = pacer if pacer is not None else ChatPacer()
 
     async def send(self, chat_id: int, message: OutgoingMessage) -> int:
-        """Send `message`; its message id."""
+        """Send `message` (in its chat's slot: at most one new message a second); its message id."""
+        async with self.pacer.slot(chat_id):
+            return await self._send(chat_id, message)
+
+    async def _send(self, chat_id: int, message: OutgoingMessage) -> int:
         try:
             sent: Message
             attachment = message.attachment
@@ -162,18 +169,9 @@ class Sender:
                 )
             )
 
-        sent: Message | None = None
         try:
-            if file_id is not None:
-                try:
-                    sent = await attempt(file_id)
-                except BadRequest as exc:
-                    if "file" not in str(exc).lower():
-                        raise
-                    log.info("a step picture's file id was forgotten by Telegram: uploading it again")
-            if sent is None:
-                data = upload()
-                sent = await attempt(data if isinstance(data, str) else InputFile(data, filename=photo.filename))
+            async with self.pacer.slot(chat_id):
+                sent = await self._send_photo_once(attempt, file_id, upload, photo.filename)
         except Forbidden as exc:
             raise RecipientBlocked(chat_id) from exc
         new_id = sent.video.file_id if sent.video else sent.photo[-1].file_id if sent.photo else None
@@ -181,6 +179,24 @@ class Sender:
             return sent.message_id, new_id
         text_only = OutgoingMessage(message.text, message.buttons, silent=message.silent)
         return await self.send(chat_id, text_only), new_id
+
+    @staticmethod
+    async def _send_photo_once(
+        attempt: Callable[[str | InputFile], Awaitable[Message]],
+        file_id: str | None,
+        upload: Callable[[], bytes | str],
+        filename: str,
+    ) -> Message:
+        """By `file_id` when Telegram still has it, else uploaded."""
+        if file_id is not None:
+            try:
+                return await attempt(file_id)
+            except BadRequest as exc:
+                if "file" not in str(exc).lower():
+                    raise
+                log.info("a step picture's file id was forgotten by Telegram: uploading it again")
+        data = upload()
+        return await attempt(data if isinstance(data, str) else InputFile(data, filename=filename))
 
     async def deliver(self, target: ReplyTarget, reply: Reply) -> list[int]:
         """Show `reply` (see `Reply` for the order); the ids of the messages sent."""

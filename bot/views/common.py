@@ -23,6 +23,11 @@ def slow_down(content: Content, *, note: bool, tapped: bool) -> Reply:
     return Reply(toast=text) if tapped else Reply(messages=(OutgoingMessage(text),))
 
 
+def busy(content: Content) -> OutgoingMessage:
+    """Every chart and report worker is busy and the queue is full: nothing was drawn, try again in a minute."""
+    return OutgoingMessage(content.texts.render("common.busy"))
+
+
 def not_started(content: Content) -> Reply:
     """The user has not set up the bot yet (a tap on an old button is answered too)."""
     text = content.texts.render("common.not_started")

@@ -57,3 +57,22 @@ async def test_flood_answers_every_tap(tmp_path: Path) -> None:
     assert result.problems == []
     assert result.flooder_taps_answered == result.flooder_taps == 20
     assert result.others_taps >= 3
+
+
+async def test_morning_peak_answers_everything_and_delivers_each_reminder_once(tmp_path: Path) -> None:
+    from bench.peak import Plan, run_peak
+
+    plan = Plan(
+        users=300, due=40, tap_users=10, tap_rate=20.0, routines=2, progress_rate=2.0, report_rate=1.0,
+        seconds=2.0, time_scale=20.0,
+    )  # fmt: skip
+    result, samples = await run_peak(tmp_path, plan)
+    assert result.problems == []
+    assert result.reminders_sent == 40
+    assert len(result.tap_ms) == result.taps_expected == 40
+    # Every /progress and /report was answered: drawn, or "busy" (never left without an answer).
+    assert len(result.charts.done) + result.charts.busy == plan.progress_requests
+    assert len(result.reports.done) + result.reports.busy == plan.report_requests
+    assert result.charts.done and result.reports.done
+    assert result.timer_lateness
+    assert set(samples) == {"render_progress_png", "render_report"}

@@ -42,6 +42,7 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "common.not_started": (),
     "common.too_long": (),
     "common.slow_down": (),  # a user sends faster than the bot handles one user's updates
+    "common.busy": (),  # every chart/report worker is busy and the queue is full: try again in a minute
     # Describing when the next reminder comes.
     "when.today": ("time",),
     "when.tomorrow": ("time",),

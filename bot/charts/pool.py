@@ -1,0 +1,137 @@
+"""The render pool: charts and reports are drawn in worker processes, never in the event loop's interpreter.
+
+A matplotlib chart is ~90 ms of CPU under the interpreter's global lock: drawn in a thread of the bot's process it
+stalls every update for as long. `RenderPool` owns a `ProcessPoolExecutor` (forkserver start: the server imports
+matplotlib once, each worker is a fork of it) sized to the machine. Workers are started and warmed up (fonts loaded,
+one tiny figure drawn) when the application starts, stay for its whole life, and run at a lower CPU priority than
+the bot, so a burst of renders slows renders, not taps. Inputs and outputs are plain picklable data (the render
+functions' dataclasses in, bytes out).
+
+The queue is bounded: with `workers` renders running and `queue` waiting, the next `run` raises `RenderBusy` at once
+and the handler answers "busy, try again in a minute" instead of making the user wait. A component: started and
+stopped with the application (`AppContext.components`); importing this module starts nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+from bot.charts import worker
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+MAX_AUTO_WORKERS = 4
+# Imported once by the forkserver; every worker is a fork of it, so none imports matplotlib again.
+PRELOAD = ["bot.charts.worker", "matplotlib", "matplotlib.backends.backend_agg", "matplotlib.figure"]
+
+
+class RenderBusy(Exception):
+    """Every worker is drawing and the queue is full: tell the user to try again in a minute."""
+
+
+def machine_workers() -> int:
+    """Workers for this machine: one per core the process may use, at most MAX_AUTO_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_AUTO_WORKERS, cores))
+
+
+def _context() -> Any:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class RenderPool:
+    """Worker processes for CPU-heavy drawing, with a bounded queue (see the module docstring)."""
+
+    def __init__(self, workers: int = 0, queue: int = 12) -> None:
+        self.workers = workers if workers > 0 else machine_workers()
+        self.queue = queue
+        self._ready: asyncio.Task[ProcessPoolExecutor] | None = None
+        self._in_flight = 0
+        self._warming: list[Future[int]] = []
+
+    @property
+    def in_flight(self) -> int:
+        """Renders accepted and not finished (running or waiting)."""
+        return self._in_flight
+
+    @property
+    def capacity(self) -> int:
+        """Renders accepted at once: one running per worker, plus the queue."""
+        return self.workers + self.queue
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (for the benchmarks and tests)."""
+        ready = self._ready
+        if ready is None or not ready.done() or ready.exception() is not None:
+            return []
+        processes = getattr(ready.result(), "_processes", None) or {}
+        return [int(pid) for pid in processes]
+
+    async def start(self, application: Any = None) -> None:
+        """Start the workers and warm them up, in the background: start-up does not wait for it (the forkserver
+        imports matplotlib first, a second or two); a render asked for meanwhile waits for it."""
+        del application
+        if self._ready is None:
+            self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=True))
+
+    def _spawn(self, *, warm: bool) -> ProcessPoolExecutor:
+        """(In a thread: starting the forkserver blocks.) A new executor; with `warm`, every worker started now
+        (one warm-up task each, submitted at once: the executor starts a process for each)."""
+        executor = ProcessPoolExecutor(
+            self.workers, mp_context=_context(), initializer=worker.warm_up, initargs=(os.getpid(),)
+        )
+        if warm:
+            self._warming = [executor.submit(worker.ready) for _ in range(self.workers)]
+            log.debug("render pool: %d workers, queue %d", self.workers, self.queue)
+        return executor
+
+    async def wait_warm(self) -> list[int]:
+        """Wait until every worker has warmed up; their process ids (benchmarks, tests)."""
+        if self._ready is None:
+            raise RuntimeError("the render pool is not running")
+        await asyncio.shield(self._ready)
+        return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming)))
+
+    async def stop(self) -> None:
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            executor = await ready
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` in a worker: its result, or `RenderBusy` at once when the queue is full.
+        `function` and `args` must be picklable (module-level functions, plain dataclasses)."""
+        ready = self._ready
+        if ready is None:
+            raise RuntimeError("the render pool is not running")
+        if self._in_flight >= self.capacity:
+            raise RenderBusy
+        self._in_flight += 1
+        try:
+            executor = await asyncio.shield(ready)
+            try:
+                return await asyncio.wrap_future(executor.submit(function, *args))
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): this render fails; the next ones get a fresh pool.
+                if self._ready is ready:
+                    log.error("render pool broken: starting new workers")
+                    self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=False))
+                    executor.shutdown(wait=False, cancel_futures=True)
+                raise
+        finally:
+            self._in_flight -= 1
