@@ -37,7 +37,7 @@ from bench.common import (
     standin_process,
 )
 from bench.fanout import run_fanout
-from bench.rest import RestResult, _measure, run_rest
+from bench.rest import AT_REST_IDLE_SECONDS, AT_REST_SETTLE, RestResult, _measure, run_rest
 from bot.app import build_application
 from bot.context import app_context_of
 from bot.db.migrate import upgrade_database
@@ -282,9 +282,9 @@ async def postgres_points(users: int, *, repeats: int) -> list[GrowthPoint]:
                         for target, into in ((empty_url, empty), (url, full)):
                             env = env_for_child(
                                 TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL="{url}", DATABASE_URL=target,
-                                LOG_LEVEL="WARNING",
+                                LOG_LEVEL="WARNING", RENDER_IDLE_SECONDS=AT_REST_IDLE_SECONDS,
                             )  # fmt: skip
-                            into.append(await _measure(ours, env, Path.cwd(), settle=3.0))
+                            into.append(await _measure(ours, env, Path.cwd(), settle=AT_REST_SETTLE))
                     point.start_seconds = RestResult.median(full, "seconds")
                     point.start_empty_seconds = RestResult.median(empty, "seconds")
                     point.rss_mb = RestResult.median(full, "rss_mb")

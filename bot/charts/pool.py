@@ -1,11 +1,16 @@
 """The render pool: charts and reports are drawn in worker processes, never in the event loop's interpreter.
 
 A matplotlib chart is ~90 ms of CPU under the interpreter's global lock: drawn in a thread of the bot's process it
-stalls every update for as long. `RenderPool` owns a `ProcessPoolExecutor` (forkserver start: the server imports
-matplotlib once, each worker is a fork of it) sized to the machine. Workers are started and warmed up (fonts loaded,
-one tiny figure drawn) when the application starts, stay for its whole life, and run at a lower CPU priority than
-the bot, so a burst of renders slows renders, not taps. Inputs and outputs are plain picklable data (the render
+stalls every update for as long. `RenderPool` owns a `ProcessPoolExecutor` (forkserver start: a small server
+forks the workers; each worker imports matplotlib once, in its warm-up) sized to the machine. Workers are started
+and warmed up (fonts loaded, one tiny figure drawn) when the application starts and run at a lower CPU priority
+than the bot, so a burst of renders slows renders, not taps. Inputs and outputs are plain picklable data (the render
 functions' dataclasses in, bytes out).
+
+Workers that have drawn nothing for `idle_seconds` (RENDER_IDLE_SECONDS) retire, so a bot at rest keeps only the
+forkserver and multiprocessing's resource tracker (~17 MB together, measured; matplotlib is deliberately not
+preloaded in the forkserver, which would keep ~60 MB at rest). The next render forks new workers, which import
+matplotlib and warm up first (about a second), and they stay while renders keep coming.
 
 The queue is bounded: with `workers` renders running and `queue` waiting, the next `run` raises `RenderBusy` at once
 and the handler answers "busy, try again in a minute" instead of making the user wait. A component: started and
@@ -29,8 +34,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_AUTO_WORKERS = 4
-# Imported once by the forkserver; every worker is a fork of it, so none imports matplotlib again.
-PRELOAD = ["bot.charts.worker", "matplotlib", "matplotlib.backends.backend_agg", "matplotlib.figure"]
+# Imported by the forkserver: only the small worker module (matplotlib in the forkserver would stay in memory at rest).
+PRELOAD = ["bot.charts.worker"]
 
 
 class RenderBusy(Exception):
@@ -57,12 +62,16 @@ def _context() -> Any:
 class RenderPool:
     """Worker processes for CPU-heavy drawing, with a bounded queue (see the module docstring)."""
 
-    def __init__(self, workers: int = 0, queue: int = 12) -> None:
+    def __init__(self, workers: int = 0, queue: int = 12, idle_seconds: float = 0.0) -> None:
         self.workers = workers if workers > 0 else machine_workers()
         self.queue = queue
+        self.idle_seconds = idle_seconds  # 0: workers never retire
         self._ready: asyncio.Task[ProcessPoolExecutor] | None = None
+        self._running = False
         self._in_flight = 0
         self._warming: list[Future[int]] = []
+        self._retire: asyncio.TimerHandle | None = None
+        self.retired = 0  # how many times idle workers retired (tests, benchmarks)
 
     @property
     def in_flight(self) -> int:
@@ -83,11 +92,13 @@ class RenderPool:
         return [int(pid) for pid in processes]
 
     async def start(self, application: Any = None) -> None:
-        """Start the workers and warm them up, in the background: start-up does not wait for it (the forkserver
+        """Start the workers and warm them up, in the background: start-up does not wait for it (each worker
         imports matplotlib first, a second or two); a render asked for meanwhile waits for it."""
         del application
         if self._ready is None:
+            self._running = True
             self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=True))
+            self._schedule_retirement()
 
     def _spawn(self, *, warm: bool) -> ProcessPoolExecutor:
         """(In a thread: starting the forkserver blocks.) A new executor; with `warm`, every worker started now
@@ -107,7 +118,33 @@ class RenderPool:
         await asyncio.shield(self._ready)
         return list(await asyncio.gather(*(asyncio.wrap_future(f) for f in self._warming)))
 
+    def _schedule_retirement(self) -> None:
+        """(Re)start the idle countdown: with nothing drawn for `idle_seconds`, the workers retire."""
+        if self._retire is not None:
+            self._retire.cancel()
+            self._retire = None
+        if self.idle_seconds > 0 and self._running:
+            self._retire = asyncio.get_running_loop().call_later(self.idle_seconds, self._retire_if_idle)
+
+    def _retire_if_idle(self) -> None:
+        self._retire = None
+        ready = self._ready
+        if ready is None or self._in_flight:
+            return  # retired already, or drawing: the countdown starts again when the last render ends
+        if not ready.done():  # still starting: count again
+            self._schedule_retirement()
+            return
+        self._ready = None  # the next render starts new workers
+        self.retired += 1
+        if ready.exception() is None:
+            log.debug("render pool: workers idle for %.0f s, retiring them", self.idle_seconds)
+            ready.result().shutdown(wait=False, cancel_futures=True)
+
     async def stop(self) -> None:
+        self._running = False
+        if self._retire is not None:
+            self._retire.cancel()
+            self._retire = None
         ready, self._ready = self._ready, None
         if ready is not None:
             executor = await ready
@@ -116,11 +153,13 @@ class RenderPool:
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker: its result, or `RenderBusy` at once when the queue is full.
         `function` and `args` must be picklable (module-level functions, plain dataclasses)."""
-        ready = self._ready
-        if ready is None:
+        if not self._running:
             raise RuntimeError("the render pool is not running")
         if self._in_flight >= self.capacity:
             raise RenderBusy
+        ready = self._ready
+        if ready is None:  # the idle workers retired: start new ones (they warm up first)
+            ready = self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=False))
         self._in_flight += 1
         try:
             executor = await asyncio.shield(ready)
@@ -135,3 +174,5 @@ class RenderPool:
                 raise
         finally:
             self._in_flight -= 1
+            if not self._in_flight:
+                self._schedule_retirement()

@@ -3,13 +3,17 @@ included: a worker of a killed bot would otherwise wait for work forever and kee
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import psutil
+
+from bot.charts.pool import RenderPool
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -45,3 +49,22 @@ def test_no_pool_process_outlives_a_killed_bot(tmp_path: Path) -> None:
         bot.wait()
     _gone, alive = psutil.wait_procs(children, timeout=60)
     assert alive == []
+
+
+async def test_idle_workers_retire_and_the_next_render_forks_new_ones() -> None:
+    pool = RenderPool(workers=1, queue=1, idle_seconds=0.3)
+    await pool.start()
+    try:
+        [first] = await pool.wait_warm()
+        assert await pool.run(os.getpid) == first
+        for _ in range(200):  # the countdown starts after that render: 0.3 s
+            if pool.retired:
+                break
+            await asyncio.sleep(0.05)
+        assert pool.retired == 1 and pool.pids() == []
+        _gone, alive = psutil.wait_procs([psutil.Process(first)] if psutil.pid_exists(first) else [], timeout=30)
+        assert alive == []
+        second = await pool.run(os.getpid)  # a fresh worker, forked on demand
+        assert second != first and psutil.pid_exists(second)
+    finally:
+        await pool.stop()
