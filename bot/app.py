@@ -140,7 +140,12 @@ def build_application(
     ctx.backup = ScheduledBackup(settings)
     ctx.prompter = OutcomePrompter(ctx)
     ctx.digest = CoachDigest(ctx)
-    ctx.renders = RenderPool(settings.render_workers, settings.render_queue, settings.render_idle_seconds)
+    ctx.renders = RenderPool(
+        settings.render_workers,
+        settings.render_queue,
+        settings.render_idle_seconds,
+        warm_at_start=settings.render_warm_at_start,
+    )
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:
         ctx.health_server = HealthServer(ctx.health, settings.health_listen, settings.health_port)

@@ -88,6 +88,8 @@ class Settings(BaseSettings):
     render_queue: int = Field(default=12, ge=0, le=1000)
     # Workers that drew nothing for this long retire (the next chart forks new ones); 0: they stay for good.
     render_idle_seconds: float = Field(default=300.0, ge=0, le=86_400)
+    # Start and warm the workers with the bot (the first chart is quick), or only at the first chart.
+    render_warm_at_start: bool = True
 
     @field_validator("telegram_api_url")
     @classmethod

@@ -171,9 +171,10 @@ def settings(standin: BotApiStandIn, database_url: str) -> Settings:
         # (proven in tests/e2e/test_fairness.py and tests/unit/test_throttle.py) stays out of their way.
         update_rate_per_user=1000.0,
         update_burst_per_user=10_000,
-        # One render worker per test application (forked from this test process's forkserver, which imported
-        # matplotlib once): pytest-xdist workers do not start a process per core each.
+        # One render worker per test application, started only when a test draws a chart or report (a worker
+        # imports matplotlib): pytest-xdist workers do not start a process per core, nor one per application.
         render_workers=1,
+        render_warm_at_start=False,
     )
 
 

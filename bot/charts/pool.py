@@ -62,10 +62,13 @@ def _context() -> Any:
 class RenderPool:
     """Worker processes for CPU-heavy drawing, with a bounded queue (see the module docstring)."""
 
-    def __init__(self, workers: int = 0, queue: int = 12, idle_seconds: float = 0.0) -> None:
+    def __init__(
+        self, workers: int = 0, queue: int = 12, idle_seconds: float = 0.0, *, warm_at_start: bool = True
+    ) -> None:
         self.workers = workers if workers > 0 else machine_workers()
         self.queue = queue
         self.idle_seconds = idle_seconds  # 0: workers never retire
+        self.warm_at_start = warm_at_start  # False: no process until the first render
         self._ready: asyncio.Task[ProcessPoolExecutor] | None = None
         self._running = False
         self._in_flight = 0
@@ -93,12 +96,14 @@ class RenderPool:
 
     async def start(self, application: Any = None) -> None:
         """Start the workers and warm them up, in the background: start-up does not wait for it (each worker
-        imports matplotlib first, a second or two); a render asked for meanwhile waits for it."""
+        imports matplotlib first, a second or two); a render asked for meanwhile waits for it. Without
+        `warm_at_start`, the first render starts them."""
         del application
-        if self._ready is None:
+        if not self._running:
             self._running = True
-            self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=True))
-            self._schedule_retirement()
+            if self.warm_at_start:
+                self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=True))
+                self._schedule_retirement()
 
     def _spawn(self, *, warm: bool) -> ProcessPoolExecutor:
         """(In a thread: starting the forkserver blocks.) A new executor; with `warm`, every worker started now
@@ -131,7 +136,7 @@ class RenderPool:
         ready = self._ready
         if ready is None or self._in_flight:
             return  # retired already, or drawing: the countdown starts again when the last render ends
-        if not ready.done():  # still starting: count again
+        if not ready.done() or not all(f.done() for f in self._warming):  # still starting: count again
             self._schedule_retirement()
             return
         self._ready = None  # the next render starts new workers

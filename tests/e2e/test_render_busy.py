@@ -30,7 +30,8 @@ BUSY = "try again in a minute"
 
 @pytest.fixture
 async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
-    application = build_application(settings.model_copy(update={"render_workers": 1, "render_queue": 0}), clock=clock)
+    changed = {"render_workers": 1, "render_queue": 0, "render_warm_at_start": True}  # warm, as in production
+    application = build_application(settings.model_copy(update=changed), clock=clock)
     async with running(application):
         yield application
 

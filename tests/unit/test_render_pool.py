@@ -52,12 +52,12 @@ def test_no_pool_process_outlives_a_killed_bot(tmp_path: Path) -> None:
 
 
 async def test_idle_workers_retire_and_the_next_render_forks_new_ones() -> None:
-    pool = RenderPool(workers=1, queue=1, idle_seconds=0.3)
+    pool = RenderPool(workers=1, queue=1, idle_seconds=1.0)
     await pool.start()
     try:
         [first] = await pool.wait_warm()
         assert await pool.run(os.getpid) == first
-        for _ in range(200):  # the countdown starts after that render: 0.3 s
+        for _ in range(200):  # the countdown starts after that render: 1 s
             if pool.retired:
                 break
             await asyncio.sleep(0.05)
