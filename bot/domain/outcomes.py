@@ -210,12 +210,15 @@ def adherence(done_days: set[date], first: date, last: date, not_planned: set[da
     return Adherence(sum(1 for d in planned if d in done_days), len(planned))
 
 
-def longest_streak(done_days: set[date]) -> int:
-    """The longest run of consecutive days done."""
+def longest_streak(done_days: set[date], kept_days: set[date] | frozenset[date] = frozenset()) -> int:
+    """The longest run of days done, counted as the current streak is (`stats.current_streak`): a day in
+    `kept_days` (skipped with a reason, or paused) keeps the run alive but does not count."""
     best = run = 0
     previous: date | None = None
-    for day in sorted(done_days):
-        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+    for day in sorted(done_days | kept_days):
+        if previous is None or day - previous != timedelta(days=1):
+            run = 0
+        run += day in done_days
         best = max(best, run)
         previous = day
     return best

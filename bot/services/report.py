@@ -106,6 +106,7 @@ async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0, *, since: dat
         )
         week_start += timedelta(days=7)
     events = [e for e in await history.safety_events(scope.user_id) if start <= e.local_date <= today]
+    current_streak = stats.current_streak(done, excused, today)
     plan = await prescriptions.plan_for(uow, scope.user_id)
     return ReportFacts(
         start=start,
@@ -114,8 +115,14 @@ async def gather(uow: UnitOfWork, scope: UserScope, days: int = 0, *, since: dat
         weeks=tuple(weeks),
         adherence=adherence,
         paused_days=len([d for d in paused if start <= d <= today]),
-        current_streak=stats.current_streak(done, excused, today),
-        longest_streak=outcomes.longest_streak({d for d in done if start <= d <= today}),
+        current_streak=current_streak,
+        # The same rules as the current streak, which is itself a run: the longest is never shorter.
+        longest_streak=max(
+            current_streak,
+            outcomes.longest_streak(
+                {d for d in done if start <= d <= today}, {d for d in excused if start <= d <= today}
+            ),
+        ),
         skip_reasons=dict(
             Counter(reason or "" for d, reason in skips.items() if start <= d <= today and d not in done).most_common()
         ),

@@ -146,3 +146,11 @@ def test_never_a_verdict_before_two_weeks_or_without_both_periods(values: list[f
         assert change.current is not None and change.baseline is not None
         if change.verdict != Verdict.SMALL:
             assert outcomes.meaningful(change.baseline, change.current, RATING_RULE)
+
+
+def test_a_day_skipped_with_a_reason_keeps_the_longest_streak_alive_as_it_does_the_current_one() -> None:
+    done = {D0, D0 + timedelta(days=1), D0 + timedelta(days=3), D0 + timedelta(days=4), D0 + timedelta(days=6)}
+    kept = {D0 + timedelta(days=2)}  # travelling: bridges days 1 and 3, counts for nothing
+    assert outcomes.longest_streak(done, kept) == 4
+    assert outcomes.longest_streak(done) == 2
+    assert outcomes.longest_streak(set(), kept) == 0
