@@ -84,11 +84,12 @@ def report_facts(report, days: int) -> ReportFacts:  # type: ignore[no-untyped-d
         week += timedelta(days=7)
     planned = len(report.days) - len(report.paused) - sum(1 for d in report.days if d > TODAY)
     done = {d for d in report.done if d <= TODAY}
+    kept = {d for d, why in report.skipped.items() if why} | report.paused  # as the current streak counts them
     return ReportFacts(
         start=start, end=TODAY, progress=report, weeks=tuple(weeks),
         adherence=outcomes.Adherence(len(done), max(planned, 1)), paused_days=len(report.paused),
         current_streak=report.streak,
-        longest_streak=max(report.streak, outcomes.longest_streak(done, {d for d, why in report.skipped.items() if why} | report.paused)),
+        longest_streak=max(report.streak, outcomes.longest_streak(done, kept)),
         skip_reasons={k or "": v for k, v in report.skip_reasons.items()},
         sides={"left": days // 2, "right": days // 4, "same": days // 8} if days > 1 else {"left": 1},
         safety={"pain": 2, "warning": 1} if days > 30 else {},
