@@ -11,6 +11,8 @@ Markers: `postgres` tests run only on PostgreSQL, `sqlite_only` tests only on SQ
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import multiprocessing.forkserver
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +24,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.charts.pool import PRELOAD
 from bot.config import Settings
 from bot.db.migrate import upgrade_database
 from bot.db.unit_of_work import Database
@@ -97,6 +100,17 @@ _TEST_DATABASE_FIXTURES = frozenset({"database_url", "empty_database_url", "test
 def _uses_test_database(item: pytest.Item) -> bool:
     """Whether `item` runs against the database chosen for this run (through one of the database fixtures)."""
     return bool(_TEST_DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def render_forkserver() -> None:
+    """This test process's render workers fork from a forkserver that imported matplotlib once, so a test's first
+    chart does not wait for its worker to import it (the bot itself does not preload it, to keep its memory at rest
+    low: `bot.charts.pool`). Started before any pool, which then finds it running."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([*PRELOAD, "matplotlib", "matplotlib.backends.backend_agg", "matplotlib.figure"])
+        multiprocessing.forkserver.ensure_running()
 
 
 @pytest.fixture(scope="session")
