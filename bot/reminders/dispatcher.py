@@ -291,9 +291,12 @@ class ReminderDispatcher:
         record_lock = asyncio.Lock()
         sent = 0
 
-        async def flush() -> None:
+        async def flush(at_least: int = RECORD_BATCH // 2) -> None:
+            """Record the finished sends while `at_least` of them wait (1: every one). The sends that finish while
+            a record is written wait for the next one unless they reach `at_least` meanwhile: writing each small
+            remainder at once made a transaction per 14 sends instead of per 25 (bench: fan-out)."""
             async with record_lock:
-                while outcomes:
+                while outcomes and len(outcomes) >= at_least:
                     pending = outcomes[:]
 
                     async def write(connection: AsyncConnection, pending: list[Outcome] = pending) -> None:
@@ -334,7 +337,7 @@ class ReminderDispatcher:
             for task in workers:  # after a failure, the others stop too (their sends are retried after the lease)
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-            await flush()
+            await flush(at_least=1)
             if outcomes:
                 log.error(
                     "%d reminders were sent but their outcome could not be written (the database is unavailable): "
