@@ -49,6 +49,9 @@ from bot.ui.message import OutgoingMessage
 
 BUSY_FRAGMENT = "try again in a minute"
 DATA_DAYS = 45
+HELD_SHARE = 10  # one routine chat in this many gets a 429 during the peak
+HELD_RETRY_AFTER = 2  # seconds (Telegram's retry_after is whole seconds, never scaled)
+HELD_AFTER_CALLS = 3  # the chat's 4th request is the one answered 429
 
 
 @dataclass
@@ -130,7 +133,15 @@ class PeakResult:
     reports: Latencies = field(default_factory=Latencies)
     reminders_sent: int = 0
     fanout_seconds: float = 0.0
-    timer_lateness: list[float] = field(default_factory=list)
+    timer_lateness: list[float] = field(default_factory=list)  # the routines whose chat got no 429
+    # Per-chat pacing: a 429 (retry_after) in `held_chats` routine chats, once each, during the peak.
+    held_chats: int = 0
+    held_lateness: list[float] = field(default_factory=list)  # the timers of the routines in those chats
+    responses_429: int = 0
+    early_requests: int = 0  # requests that arrived in a chat inside a 429 window it was told about
+    smallest_gap: float = 0.0  # the shortest time between two new messages in one chat, in routine seconds
+    chats_with_gaps: int = 0  # chats that got two or more new messages
+    chats_too_fast: int = 0  # chats that got two new messages less than a (routine) second apart
     longest_stall: float = 0.0
     stall_p99: float = 0.0
     pool_workers: int = 0
@@ -318,12 +329,18 @@ async def run_peak(folder: Path, plan: Plan) -> tuple[PeakResult, Any]:
             return await original_run(function, *args)
 
         renders.run = sampling_run  # type: ignore[method-assign]
-        lateness = _observe_timers(ctx.routine.timers, result)
+        lateness = _observe_timers(ctx.routine.timers)
         async with running(application):
             await renders.wait_warm()
             result.pool_workers = renders.workers
             targets = await tap_targets(lambda u: ctx.sender.send(u, OutgoingMessage("How stiff?")), ids["taps"])
             await remote.reset()
+            held = ids["routines"][::HELD_SHARE]
+            result.held_chats = len(held)
+            for user_id in held:
+                await remote.add_fault(
+                    None, "retry_after", chat_id=user_id, retry_after=HELD_RETRY_AFTER, after=HELD_AFTER_CALLS
+                )
             monitor = StallMonitor()
             monitor.start()
             log.expected = round(plan.tap_rate * plan.seconds)
@@ -360,7 +377,6 @@ async def run_peak(folder: Path, plan: Plan) -> tuple[PeakResult, Any]:
             result.taps_throttled = int(getattr(throttle, "refused", 0))
             result.charts = collect(replies, charts_in, "photo")
             result.reports = collect(replies, reports_in, "document")
-            result.timer_lateness = lateness
             result.longest_stall = max(monitor.lateness, default=0.0)
             result.stall_p99 = percentile(monitor.lateness, 0.99)
             stats = await remote.stats()
@@ -368,6 +384,12 @@ async def run_peak(folder: Path, plan: Plan) -> tuple[PeakResult, Any]:
                 db_sent = await uow.session.scalar(
                     select(func.count()).select_from(ReminderDelivery).where(ReminderDelivery.status == "sent")
                 )
+                held_sessions = set(
+                    (await uow.session.scalars(select(RoutineSession.id).where(RoutineSession.user_id.in_(held)))).all()
+                )
+    for session_id, seconds in lateness:
+        (result.held_lateness if session_id in held_sessions else result.timer_lateness).append(seconds)
+    _pacing(result, stats, plan)
     sent = {int(k): v for k, v in stats["sent_per_chat"].items()}
     wrong = [u for u in ids["due"] if sent.get(u, 0) != 1]
     if wrong:
@@ -382,7 +404,24 @@ async def run_peak(folder: Path, plan: Plan) -> tuple[PeakResult, Any]:
         result.problems.append(f"{result.charts.missing + result.reports.missing} chart/report requests unanswered")
     if not result.timer_lateness:
         result.problems.append("no routine timer fired")
+    if result.chats_too_fast:
+        result.problems.append(f"{result.chats_too_fast} chats got two messages less than a second apart")
+    if result.early_requests:
+        result.problems.append(f"{result.early_requests} requests inside a 429 window")
+    if result.responses_429 < result.held_chats:
+        result.problems.append(f"{result.responses_429} × 429 served, {result.held_chats} armed")
     return result, samples
+
+
+def _pacing(result: PeakResult, stats: dict[str, Any], plan: Plan) -> None:
+    """Telegram's per-chat limit as the stand-in saw it: the gaps between new messages in each chat (in routine
+    seconds: the pacer's gap is divided by the time scale, like the timers), and requests inside a 429 window."""
+    gaps = [float(gap) * plan.time_scale for gap in stats["smallest_gap_per_chat"].values()]
+    result.chats_with_gaps = len(gaps)
+    result.smallest_gap = min(gaps, default=0.0)
+    result.chats_too_fast = sum(gap < 0.999 for gap in gaps)  # a millisecond for the float round trip
+    result.early_requests = len(stats["early_requests"])
+    result.responses_429 = int(stats["status_counts"].get("429", 0))
 
 
 def _observe_sends(sender: Any, replies: Replies) -> None:
@@ -396,9 +435,10 @@ def _observe_sends(sender: Any, replies: Replies) -> None:
     sender.send = send
 
 
-def _observe_timers(timers: Any, result: PeakResult) -> list[float]:
-    """Wrap the routine timers: each timer's lateness = when its outcome was shown - when it was due."""
-    lateness: list[float] = []
+def _observe_timers(timers: Any) -> list[tuple[int, float]]:
+    """Wrap the routine timers: (session id, lateness) for each timer, lateness = when its outcome was shown -
+    when it was due."""
+    lateness: list[tuple[int, float]] = []
     due: dict[int, float] = {}
     arm, fire = timers.arm, timers._fire_plan
 
@@ -410,7 +450,7 @@ def _observe_timers(timers: Any, result: PeakResult) -> list[float]:
         expected = due.get(plan.session_id)
         await fire(plan)
         if expected is not None:
-            lateness.append(time.monotonic() - expected)
+            lateness.append((plan.session_id, time.monotonic() - expected))
 
     timers.arm = armed
     timers._fire_plan = fired

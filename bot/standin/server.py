@@ -191,15 +191,15 @@ class BotApiStandIn:
                 scope: int | str = chat_id if per_chat and chat_id is not None else RetryWindows.GLOBAL
                 self._windows.open(scope, wait, now)
                 raise errors.retry_after(wait)
-        return await self._invoke(name, handler, params, chat_id)
+        return await self._invoke(name, handler, params, chat_id, now)
 
-    async def _invoke(self, name: str, handler: Handler, params: Params, chat_id: int | None) -> Any:
+    async def _invoke(self, name: str, handler: Handler, params: Params, chat_id: int | None, arrived: float) -> Any:
         result = handler(self.state, params)
         if hasattr(result, "__await__"):
             result = await result
         lower = name.lower()
         if chat_id is not None and lower in MESSAGE_CREATING:
-            self.stats.sent_per_chat[chat_id] += 1
+            self.stats.new_message(chat_id, arrived)
         if chat_id is not None and lower in MESSAGE_EDITING:
             self.stats.edits_per_chat[chat_id] += 1
         return result
@@ -221,7 +221,7 @@ class BotApiStandIn:
         failure: ApiError | None = None
         if fault.apply:
             try:
-                outcome = await self._invoke(name, handler, params, chat_id)
+                outcome = await self._invoke(name, handler, params, chat_id, now)
             except ApiError as exc:
                 failure = exc
         state = self.state

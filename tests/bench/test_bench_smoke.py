@@ -75,4 +75,9 @@ async def test_morning_peak_answers_everything_and_delivers_each_reminder_once(t
     assert len(result.reports.done) + result.reports.busy == plan.report_requests
     assert result.charts.done and result.reports.done
     assert result.timer_lateness
+    # Per-chat pacing: one routine chat got a 429, waited out in that chat alone; no chat got two new messages
+    # less than a (routine) second apart.
+    assert (result.held_chats, result.responses_429, result.early_requests) == (1, 1, 0)
+    assert result.held_lateness
+    assert result.chats_with_gaps >= 2 and result.chats_too_fast == 0 and result.smallest_gap >= 0.999
     assert set(samples) == {"render_progress_png", "render_report"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 
 import pytest
@@ -10,6 +11,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter, ExtBot
 
 from bot.standin import BotApiStandIn, ChatUser, RateLimit
+from bot.standin.stats import Stats
 from tests.standin.conftest import TOKEN, USER_ID, make_bot
 
 # PTB itself warns about its own retry_after type change when it reads a 429.
@@ -117,3 +119,23 @@ async def test_rate_limit_mode_gives_429_beyond_one_per_second_per_chat(
     assert stats.status_counts[429] == 2
     assert stats.sent_per_chat == {11: 1, 12: 1, 13: 1}
     assert all(r.params.get("chat_id") in (11, 14) for r in limited_standin.requests if r.status == 429)
+
+
+async def test_the_smallest_gap_between_new_messages_is_kept_per_chat(
+    bot: Bot, user: ChatUser, standin: BotApiStandIn
+) -> None:
+    for text in ("one", "two", "three"):
+        await bot.send_message(USER_ID, text)
+    sent = [call.time for call in standin.calls("sendMessage") if call.chat_id == USER_ID]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent)]
+    assert standin.stats.smallest_gap_per_chat == {USER_ID: min(gaps)}
+    assert standin.stats.as_json()["smallest_gap_per_chat"] == {str(USER_ID): min(gaps)}
+
+
+def test_the_smallest_gap_follows_the_arrival_times() -> None:
+    stats = Stats()
+    for arrived in (10.0, 11.5, 12.2, 14.0):
+        stats.new_message(7, arrived)
+    stats.new_message(8, 10.0)
+    assert stats.smallest_gap_per_chat == {7: pytest.approx(0.7)}
+    assert stats.sent_per_chat == {7: 4, 8: 1}
