@@ -145,6 +145,7 @@ def build_application(
         settings.render_queue,
         settings.render_idle_seconds,
         warm_at_start=settings.render_warm_at_start,
+        max_wait=settings.render_max_wait_seconds,
     )
     ctx.health = HealthEndpoints(ctx, metrics, Readiness(ctx, metrics, reachability))
     if settings.health_port is not None:

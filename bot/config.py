@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     # and RENDER_QUEUE more waiting, a request is answered "busy, try again in a minute" (bot.charts.pool).
     render_workers: int = Field(default=0, ge=0, le=64)
     render_queue: int = Field(default=12, ge=0, le=1000)
+    # ... or sooner, when the renders ahead would keep this one waiting for a worker longer than this (0: no bound).
+    render_max_wait_seconds: float = Field(default=2.0, ge=0, le=600)
     # Workers that drew nothing for this long retire (the next chart forks new ones); 0: they stay for good.
     render_idle_seconds: float = Field(default=300.0, ge=0, le=86_400)
     # Start and warm the workers with the bot (the first chart is quick), or only at the first chart.

@@ -12,9 +12,11 @@ forkserver and multiprocessing's resource tracker (~17 MB together, measured; ma
 preloaded in the forkserver, which would keep ~60 MB at rest). The next render forks new workers, which import
 matplotlib and warm up first (about a second), and they stay while renders keep coming.
 
-The queue is bounded: with `workers` renders running and `queue` waiting, the next `run` raises `RenderBusy` at once
-and the handler answers "busy, try again in a minute" instead of making the user wait. A component: started and
-stopped with the application (`AppContext.components`); importing this module starts nothing.
+The queue is bounded twice: with `workers` renders running and `queue` waiting, or when the renders ahead would make
+the next one wait more than `max_wait` seconds before a worker takes it (estimated from the recent renders' service
+times, as each worker measures them: a busy machine slows renders, and the bound tightens with it), the next `run`
+raises `RenderBusy` at once and the handler answers "busy, try again in a minute" instead of making the user wait.
+A component: started and stopped with the application (`AppContext.components`); importing this module starts nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_AUTO_WORKERS = 4
+SERVICE_WEIGHT = 0.3  # of the latest render in the moving average of service times
 # Imported by the forkserver: only the small worker module (matplotlib in the forkserver would stay in memory at rest).
 PRELOAD = ["bot.charts.worker"]
 
@@ -63,10 +66,20 @@ class RenderPool:
     """Worker processes for CPU-heavy drawing, with a bounded queue (see the module docstring)."""
 
     def __init__(
-        self, workers: int = 0, queue: int = 12, idle_seconds: float = 0.0, *, warm_at_start: bool = True
+        self,
+        workers: int = 0,
+        queue: int = 12,
+        idle_seconds: float = 0.0,
+        *,
+        warm_at_start: bool = True,
+        max_wait: float = 0.0,
     ) -> None:
         self.workers = workers if workers > 0 else machine_workers()
         self.queue = queue
+        self.max_wait = max_wait  # seconds a render may wait for a worker; 0: only the queue bounds it
+        # Each kind of render's recent service time (a moving average): a report takes longer than a chart.
+        self.service_seconds: dict[str, float] = {}
+        self._running_kinds: dict[str, int] = {}  # renders accepted and not finished, by kind
         self.idle_seconds = idle_seconds  # 0: workers never retire
         self.warm_at_start = warm_at_start  # False: no process until the first render
         self._ready: asyncio.Task[ProcessPoolExecutor] | None = None
@@ -85,6 +98,26 @@ class RenderPool:
     def capacity(self) -> int:
         """Renders accepted at once: one running per worker, plus the queue."""
         return self.workers + self.queue
+
+    def expected_wait(self) -> float:
+        """Seconds the next render would wait for a worker: 0 while one is free, else the work in flight (each
+        render's kind at its recent service time; a kind not timed yet at the mean of the others) shared by the
+        workers. 0 until a render has been timed."""
+        if self._in_flight < self.workers or not self.service_seconds:
+            return 0.0
+        known = self.service_seconds
+        mean = sum(known.values()) / len(known)
+        work = sum(known.get(kind, mean) * count for kind, count in self._running_kinds.items())
+        return work / self.workers
+
+    def _busy(self) -> bool:
+        if self._in_flight >= self.capacity:
+            return True
+        return self.max_wait > 0 and self.expected_wait() > self.max_wait
+
+    def _timed(self, kind: str, seconds: float) -> None:
+        previous = self.service_seconds.get(kind)
+        self.service_seconds[kind] = seconds if previous is None else previous + SERVICE_WEIGHT * (seconds - previous)
 
     def pids(self) -> list[int]:
         """The worker processes' ids (for the benchmarks and tests)."""
@@ -156,20 +189,25 @@ class RenderPool:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` in a worker: its result, or `RenderBusy` at once when the queue is full.
+        """`function(*args)` in a worker: its result, or `RenderBusy` at once when the queue is full or the wait
+        would be longer than `max_wait`.
         `function` and `args` must be picklable (module-level functions, plain dataclasses)."""
         if not self._running:
             raise RuntimeError("the render pool is not running")
-        if self._in_flight >= self.capacity:
+        if self._busy():
             raise RenderBusy
         ready = self._ready
         if ready is None:  # the idle workers retired: start new ones (they warm up first)
             ready = self._ready = asyncio.get_running_loop().create_task(asyncio.to_thread(self._spawn, warm=False))
+        kind = getattr(function, "__qualname__", "render")
         self._in_flight += 1
+        self._running_kinds[kind] = self._running_kinds.get(kind, 0) + 1
         try:
             executor = await asyncio.shield(ready)
             try:
-                return await asyncio.wrap_future(executor.submit(function, *args))
+                seconds, result = await asyncio.wrap_future(executor.submit(worker.timed, function, *args))
+                self._timed(kind, seconds)
+                return result
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): this render fails; the next ones get a fresh pool.
                 if self._ready is ready:
@@ -179,5 +217,6 @@ class RenderPool:
                 raise
         finally:
             self._in_flight -= 1
+            self._running_kinds[kind] -= 1
             if not self._in_flight:
                 self._schedule_retirement()

@@ -9,11 +9,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import psutil
+import pytest
 
-from bot.charts.pool import RenderPool
+from bot.charts.pool import RenderBusy, RenderPool
+from tests.e2e.render_blocker import hold_until_released, release
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -66,5 +69,72 @@ async def test_idle_workers_retire_and_the_next_render_forks_new_ones() -> None:
         assert alive == []
         second = await pool.run(os.getpid)  # a fresh worker, forked on demand
         assert second != first and psutil.pid_exists(second)
+    finally:
+        await pool.stop()
+
+
+async def test_a_render_that_would_wait_longer_than_max_wait_is_refused_at_once(tmp_path: Path) -> None:
+    """The queue has room for ten, but with renders taking ~0.4 s each (kinds not timed yet count at the mean of
+    those timed) and one worker, a fourth render would wait ~1.2 s for it: over the 1 s bound, it is refused at
+    once; the admitted ones are all drawn."""
+    pool = RenderPool(workers=1, queue=10, max_wait=1.0)
+    await pool.start()
+    fifo = tmp_path / "release"
+    os.mkfifo(fifo)
+    try:
+        await pool.wait_warm()
+        assert pool.expected_wait() == 0.0  # nothing timed yet: only the queue bounds it
+        await pool.run(time.sleep, 0.4)  # a render that takes 0.4 s, as the worker measures it
+        assert 0.39 <= pool.service_seconds["sleep"] < 1.0
+        held = asyncio.create_task(pool.run(hold_until_released, str(fifo)))
+        await asyncio.sleep(0)  # it takes the worker's place
+        queued = [asyncio.create_task(pool.run(os.getpid))]  # waits one render: ~0.4 s
+        await asyncio.sleep(0)
+        assert pool.in_flight == 2 and pool.expected_wait() <= 1.0
+        queued.append(asyncio.create_task(pool.run(os.getpid)))  # waits two: ~0.8 s
+        await asyncio.sleep(0)
+        assert pool.in_flight == 3 and pool.expected_wait() > 1.0 and pool.in_flight < pool.capacity
+        with pytest.raises(RenderBusy):
+            await pool.run(os.getpid)
+        assert pool.in_flight == 3  # the refused render took no place
+        await asyncio.to_thread(release, str(fifo))
+        assert await held == "go"
+        assert len(set(await asyncio.gather(*queued))) == 1  # drawn by the one worker
+    finally:
+        await pool.stop()
+
+
+def test_the_expected_wait_shares_the_work_in_flight_among_the_workers() -> None:
+    """Charts (1 s each) and reports (3 s each) on two workers, bounded at 3 s."""
+    pool = RenderPool(workers=2, queue=10, max_wait=3.0)
+
+    def in_flight(charts: int, reports: int) -> float:
+        pool._in_flight = charts + reports
+        pool._running_kinds = {"chart": charts, "report": reports}
+        return pool.expected_wait()
+
+    assert in_flight(5, 0) == 0.0  # nothing timed yet: only the queue bounds the wait
+    pool._timed("chart", 2.0)
+    pool._timed("chart", 0.0)  # the moving average: 2.0 + 0.3 * (0.0 - 2.0)
+    assert pool.service_seconds["chart"] == 1.4
+    pool.service_seconds = {"chart": 1.0, "report": 3.0}
+    assert in_flight(1, 0) == 0.0  # a worker is free
+    assert in_flight(2, 0) == 1.0 and in_flight(0, 2) == 3.0 and in_flight(3, 1) == 3.0
+    assert not pool._busy()
+    assert in_flight(4, 1) == 3.5 and pool._busy()
+    pool.service_seconds = {"chart": 1.0}  # reports not timed yet: at the charts' mean
+    assert in_flight(2, 2) == 2.0
+    assert in_flight(2, 2) <= pool.max_wait and not pool._busy()
+    assert in_flight(11, 1) == 6.0 and pool._busy()  # the queue (12) is full too
+
+
+async def test_workers_draw_at_the_lowest_cpu_priority() -> None:
+    """A burst of renders takes only the CPU the bot's event loop leaves (nice 19), so taps stay quick."""
+    pool = RenderPool(workers=1, queue=1)
+    await pool.start()
+    try:
+        await pool.wait_warm()
+        assert os.nice(0) < 19
+        assert await pool.run(os.nice, 0) == 19
     finally:
         await pool.stop()
