@@ -37,8 +37,14 @@ TAP_PREFIX = "bt|"
 class TapLog:
     answered: dict[str, float] = field(default_factory=dict)  # query id -> monotonic time answered
     failures: int = 0
+    refused: int = 0  # taps the per-user throttle answered "slow down" (they never reach the handler)
     done: asyncio.Event = field(default_factory=asyncio.Event)
     expected: int = 0
+
+    def settle(self) -> None:
+        """Set `done` once every expected tap was answered, failed or refused."""
+        if len(self.answered) + self.failures + self.refused >= self.expected > 0:
+            self.done.set()
 
 
 def add_tap_handler(application: Any, log: TapLog) -> None:
@@ -70,8 +76,7 @@ def add_tap_handler(application: Any, log: TapLog) -> None:
             log.failures += 1
             raise
         finally:
-            if len(log.answered) + log.failures >= log.expected > 0:
-                log.done.set()
+            log.settle()
         raise ApplicationHandlerStop
 
     # Before the private-chat guard (group -1) and every other handler; it stops the update there.
