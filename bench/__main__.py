@@ -86,6 +86,10 @@ SMALL = Size(
     growth_postgres_users=None,
     growth_repeats=1,
 )  # fmt: skip
+MISSED = (
+    "Where a target is missed (**no**), `bench/README.md` explains why with the profile: see 'Where the targets "
+    "are missed, and why'."
+)
 UNLIMITED = 100_000.0  # reminders/s: pacing out of the way when the stand-in has no limit
 
 
@@ -544,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.small and not args.only:
         RESULTS.write_text(
             "# Benchmark results\n\n`python -m bench` (full size), "
-            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n"
+            f"{time.perf_counter() - started:.0f} s in all.\n\n{text}\n\n{MISSED}\n\n"
             + "".join(f"## {title}\n\n{body}\n" for title, body in SECTIONS)
             + f"## Machine\n\n{machine()}\n",
             encoding="utf-8",
