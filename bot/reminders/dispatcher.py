@@ -279,7 +279,8 @@ class ReminderDispatcher:
         At no time are more than RECORD_BATCH finished sends unrecorded (a worker waits for the record before its
         next send), so a crash repeats at most RECORD_BATCH + send_concurrency - 1 reminders. A finished send stays
         in `outcomes` until its outcome is written: if the database is away, the write is retried and sending
-        waits, so a database blip repeats none.
+        waits, so a database blip repeats none. An unexpected failure stops the batch, but the sends already on
+        their way finish and are recorded before it is raised, so it repeats none either.
         """
         settings = self.ctx.settings
         retry_after = timedelta(seconds=settings.send_retry_seconds)
@@ -290,6 +291,7 @@ class ReminderDispatcher:
         outcomes: list[Outcome] = []  # finished sends whose outcome is not written yet (the oldest first)
         record_lock = asyncio.Lock()
         sent = 0
+        failed = False  # a worker failed: the others finish the send they are in and start no other
 
         async def flush(at_least: int = RECORD_BATCH // 2) -> None:
             """Record the finished sends while `at_least` of them wait (1: every one). The sends that finish while
@@ -309,32 +311,39 @@ class ReminderDispatcher:
 
         def may_send() -> bool:
             return (
-                not queue.empty()
+                not failed
+                and not queue.empty()
                 and not self._should_stop()
                 and time.monotonic() < send_until
                 and self.reachability.reachable
             )
 
         async def worker() -> None:
-            nonlocal sent
-            while may_send():
-                if len(outcomes) >= RECORD_BATCH:
-                    await flush()  # waits for a running record, then records what is left
+            nonlocal sent, failed
+            try:
+                while may_send():
                     if len(outcomes) >= RECORD_BATCH:
-                        return  # could not be written (stopping, database lost): send nothing more
-                    continue
-                claimed = queue.get_nowait()
-                outcome = await self._deliver(claimed)
-                sent += outcome.status == "sent"
-                outcomes.append(outcome)
-                if len(outcomes) >= RECORD_BATCH // 2 and not record_lock.locked():
-                    await flush()
+                        await flush()  # waits for a running record, then records what is left
+                        if len(outcomes) >= RECORD_BATCH:
+                            return  # could not be written (stopping, database lost): send nothing more
+                        continue
+                    claimed = queue.get_nowait()
+                    outcome = await self._deliver(claimed)
+                    sent += outcome.status == "sent"
+                    outcomes.append(outcome)
+                    if len(outcomes) >= RECORD_BATCH // 2 and not record_lock.locked():
+                        await flush()
+            except BaseException:
+                failed = True
+                raise
 
         workers = [asyncio.create_task(worker()) for _ in range(settings.send_concurrency)]
         try:
-            await asyncio.gather(*workers)
+            # After a failure the other workers are not cancelled: a send cancelled after its request left would be
+            # delivered but never recorded, and sent again when its lease ran out. They finish it and stop instead.
+            results = await asyncio.gather(*workers, return_exceptions=True)
         finally:
-            for task in workers:  # after a failure, the others stop too (their sends are retried after the lease)
+            for task in workers:  # cancelled from outside (gather has cancelled them already): nothing left to run
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             await flush(at_least=1)
@@ -347,6 +356,9 @@ class ReminderDispatcher:
             unsent = [queue.get_nowait().delivery_id for _ in range(queue.qsize())]
             if unsent and await self._write(lambda connection: release_claims(connection, unsent, lease_until)):
                 log.info("%d claimed reminders released for the next claim", len(unsent))
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result  # the first failure, once every finished send is recorded
         return sent
 
     async def _deliver(self, claimed: ClaimedReminder) -> Outcome:

@@ -139,7 +139,10 @@ async def test_a_postgres_restart_mid_fan_out_doubles_no_reminder(cluster: Priva
         received = await sent_per_chat(standin)
     missing, duplicates = received_once(received)
     assert not missing
-    assert duplicates == 0, f"{duplicates} reminders sent twice after a {down_for:.1f} s restart"
+    notable = [line for line in log.splitlines() if " WARNING " in line or " ERROR " in line or " CRITICAL " in line]
+    assert duplicates == 0, (
+        f"{duplicates} reminders sent twice after a {down_for:.1f} s restart; the bot logged:\n" + "\n".join(notable)
+    )
     assert 1 <= len(outage_lines(log, "is unavailable (")) <= 2, log
     assert "SQLSTATE" in log or "cannot connect" in log or "connection lost" in log, "the failure is named by kind"
     assert len(outage_lines(log, "is available again")) >= 1
