@@ -7,30 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from bench.fanout import run_fanout
 from bot.reminders.dispatcher import RECORD_BATCH
+from tests.support.records import on_mark_sent
 
 
 @pytest.fixture
 def sent_batches() -> Iterator[list[int]]:
     """The number of deliveries each "mark sent" statement (one per record transaction) wrote, in order."""
     batches: list[int] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool) -> None:
-        if statement.startswith("UPDATE reminder_deliveries SET status=?, lease_until=?, sent_at=?"):
-            batches.append(len(parameters) if executemany else 1)
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
+    with on_mark_sent(batches.append):
         yield batches
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
 
 
 async def test_sent_reminders_are_recorded_in_batches_not_a_handful_at_a_time(

@@ -13,16 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from bench.common import bench_settings, check_exactly_once, create_chats, due_minute, seeded_database, standin_process
 from bot.app import build_application
 from bot.context import app_context_of
 from bot.standin.harness import running
+from tests.support.records import on_mark_sent
 
 DUE = 200
 
@@ -37,18 +35,14 @@ def first_record_fails() -> Iterator[list[int]]:
     written: list[int] = []
     failed: list[bool] = []
 
-    def hook(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, executemany: bool) -> None:
-        if statement.startswith("UPDATE reminder_deliveries SET status=?, lease_until=?, sent_at=?"):
-            if not failed:
-                failed.append(True)
-                raise BookkeepingBroke("the record of sent reminders failed")
-            written.append(len(parameters) if executemany else 1)
+    def seen(rows: int) -> None:
+        if not failed:
+            failed.append(True)
+            raise BookkeepingBroke("the record of sent reminders failed")
+        written.append(rows)
 
-    event.listen(Engine, "before_cursor_execute", hook)
-    try:
+    with on_mark_sent(seen):
         yield written
-    finally:
-        event.remove(Engine, "before_cursor_execute", hook)
 
 
 async def test_a_failed_record_stops_the_fan_out_without_sending_anything_twice(
